@@ -1,0 +1,82 @@
+import Foundation
+internal import CFluidSynth
+
+/// Which of FluidSynth's audio drivers open a device on this machine.
+///
+/// Opening a driver is the only reliable test: a driver that is compiled in may still find no device.
+/// ALSA and FluidSynth print their complaints straight to standard error, so while probing, file
+/// descriptor 2 points at the audio log instead (it would break a curses screen otherwise).
+public enum AudioDriverProbe {
+    /// The drivers worth trying for live sound, in order of preference.
+    public static let preferredDrivers = ["pulseaudio", "alsa", "jack", "oss", "sdl2"]
+
+    /// One driver's result.
+    public struct Result: Sendable, Equatable {
+        public var driver: String
+        public var opens: Bool
+    }
+
+    /// Every audio driver compiled into this FluidSynth, as it names them (e.g. "alsa", "file").
+    public static func availableDrivers() -> [String] {
+        guard let settings = new_fluid_settings() else { return [] }
+        defer { delete_fluid_settings(settings) }
+        final class Collector { var names: [String] = [] }
+        let collector = Collector()
+        let opaque = Unmanaged.passUnretained(collector).toOpaque()
+        fluid_settings_foreach_option(settings, "audio.driver", opaque) { data, _, option in
+            guard let data, let option else { return }
+            Unmanaged<Collector>.fromOpaque(data).takeUnretainedValue().names.append(String(cString: option))
+        }
+        return collector.names
+    }
+
+    /// Tries to open each driver in `drivers` (default: the preferred ones that are compiled in).
+    /// Messages printed while trying go to `log` (or are discarded when `log` is nil).
+    public static func probe(_ drivers: [String]? = nil, log: URL? = nil) -> [Result] {
+        let compiledIn = Set(availableDrivers())
+        let candidates = drivers ?? preferredDrivers.filter { compiledIn.contains($0) }
+        return StandardErrorRedirect.run(to: log) {
+            candidates.map { Result(driver: $0, opens: compiledIn.contains($0) && opens(driver: $0)) }
+        }
+    }
+
+    private static func opens(driver: String) -> Bool {
+        guard let settings = new_fluid_settings() else { return false }
+        defer { delete_fluid_settings(settings) }
+        fluid_settings_setstr(settings, "audio.driver", driver)
+        // Do not let a missing JACK server get started on our behalf.
+        fluid_settings_setint(settings, "audio.jack.autoconnect", 0)
+        guard let synth = new_fluid_synth(settings) else { return false }
+        defer { delete_fluid_synth(synth) }
+        guard let audio = new_fluid_audio_driver(settings, synth) else { return false }
+        delete_fluid_audio_driver(audio)
+        return true
+    }
+}
+
+/// Points file descriptor 2 at a file (or /dev/null) while `body` runs, then restores it.
+enum StandardErrorRedirect {
+    private static let lock = NSLock()
+
+    static func run<T>(to file: URL?, _ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let path = file?.path ?? "/dev/null"
+        if let file {
+            try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(),
+                                                     withIntermediateDirectories: true)
+        }
+        let target = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard target >= 0 else { return body() }
+        let saved = dup(2)
+        fflush(nil)
+        dup2(target, 2)
+        close(target)
+        defer {
+            fflush(nil)
+            dup2(saved, 2)
+            close(saved)
+        }
+        return body()
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import LiltAudio
+import LiltCompose
+import LiltNN
+import LiltTerminal
+
+/// `lilt doctor`: what Lilt found on this machine, each missing piece with its fix.
+struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the terminal, OpenBLAS, FluidSynth, the SoundFont and the audio drivers.")
+
+    @Option(help: "A SoundFont (.sf2/.sf3) to use instead of the ones Lilt looks for.")
+    var soundfont: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let locations = DataLocations(environment: environment)
+        var problems = 0
+
+        let terminal = TerminalEnvironment(environment: environment)
+        line("terminal", terminal.term.map { "TERM=\($0)" + (terminal.isInteractive ? "" : " (not a terminal now)") }
+             ?? "TERM is not set", fix: terminal.term == nil ? "run Lilt inside a terminal (TERM names its type)" : nil)
+        line("locale", terminal.localeName + (terminal.isUTF8 ? " (UTF-8)" : " (not UTF-8: ASCII drawing)"),
+             fix: terminal.isUTF8 ? nil : "for block and braille drawing use a UTF-8 locale, e.g. export LANG=C.UTF-8")
+
+        line("OpenBLAS", "\(BLASInfo.coreName) kernels, \(BLASInfo.threads) thread(s) — \(BLASInfo.configuration)")
+        if let pinned = environment["OPENBLAS_CORETYPE"] {
+            line("", "OPENBLAS_CORETYPE=\(pinned) pins the kernel family")
+        }
+        line("FluidSynth", FluidSynthInfo.version)
+
+        let locator = SoundFontLocator(explicitPath: soundfont, environment: environment)
+        do {
+            let font = try locator.locate()
+            line("SoundFont", font.path)
+        } catch {
+            problems += 1
+            print(error.description.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n"))
+            line("SoundFont", "MISSING", fix: nil)
+        }
+
+        let results = AudioDriverProbe.probe(log: locations.audioLog)
+        let working = results.filter(\.opens).map(\.driver)
+        if working.isEmpty {
+            let tried = results.map(\.driver).joined(separator: ", ")
+            line("audio", "no sound device (tried \(tried.isEmpty ? "none compiled in" : tried)); "
+                 + "Lilt keeps time with its silent output and renders WAV files as usual",
+                 fix: "to hear sound, run where PulseAudio, PipeWire (pipewire-pulse) or ALSA has an output device")
+        } else {
+            line("audio", "opens: " + working.joined(separator: ", ") + " (live playback uses \(working[0]))")
+        }
+        line("data", locations.data.path)
+        line("cache", locations.cache.path + " (audio messages in \(locations.audioLog.lastPathComponent))")
+
+        if problems > 0 {
+            throw ExitCode(1)
+        }
+    }
+
+    private func line(_ label: String, _ value: String, fix: String? = nil) {
+        let padded = label.padding(toLength: 11, withPad: " ", startingAt: 0)
+        print("\(padded) \(value)")
+        if let fix { print("            fix: \(fix)") }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import LiltStudio
+
+@main
+struct Lilt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lilt",
+        abstract: "A terminal music workstation that learns folk melodies with an LSTM.",
+        version: StudioInfo.version,
+        subcommands: [Doctor.self]
+    )
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// Runs the built `lilt` binary with `arguments` and `environment`, returning exit status and output.
+func runLilt(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = liltExecutable()
+    process.arguments = arguments
+    var merged = ProcessInfo.processInfo.environment
+    for (key, value) in environment { merged[key] = value }
+    process.environment = merged
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The `lilt` binary built beside the test bundle.
+func liltExecutable() -> URL {
+    var folder = Bundle.main.bundleURL
+    for _ in 0..<3 {
+        let candidate = folder.appendingPathComponent("lilt")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    // `swift test` puts test bundles and executables in the same build folder.
+    let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    return buildFolder.appendingPathComponent("lilt")
+}
+
+@Test("lilt --version prints the version")
+func version() throws {
+    let (status, output) = try runLilt(["--version"])
+    #expect(status == 0)
+    #expect(output.trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^\d+\.\d+\.\d+$"#,
+                                                                        options: .regularExpression) != nil)
+}
+
+@Test("lilt doctor with a missing SoundFont names every place it looked and the package, and fails")
+func doctorMissingSoundFont() throws {
+    let missing = "/nonexistent/lilt-test/none.sf2"
+    let (status, output) = try runLilt(["doctor", "--soundfont", missing])
+    #expect(status != 0)
+    #expect(output.contains(missing))
+    #expect(output.contains("fluid-soundfont-gm"))
+    #expect(output.contains("OpenBLAS"))
+    #expect(output.contains("FluidSynth"))
+}
+
+@Test("lilt doctor with an empty LILT_SOUNDFONT search names the project folder and the system paths")
+func doctorNamesEveryPlace() throws {
+    let empty = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-home-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: empty.appendingPathComponent("SoundFonts"),
+                                            withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: empty) }
+    let (status, output) = try runLilt(["doctor"], environment: ["LILT_HOME": empty.path])
+    if FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/FluidR3_GM.sf2") {
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("FluidR3_GM.sf2"))
+    } else {
+        #expect(status != 0)
+        #expect(output.contains("SoundFonts"))
+        #expect(output.contains("/usr/share/sounds/sf2/FluidR3_GM.sf2"))
+        #expect(output.contains("/usr/share/sounds/sf2/default-GM.sf2"))
+    }
+    #expect(output.contains("audio"))
+}
