@@ -27,8 +27,8 @@ func blasMatchesNaive(transA: Transpose, transB: Transpose) {
         let b = transB == .none
             ? Matrix.random(rows: k, columns: n, using: &generator)
             : Matrix.random(rows: n, columns: k, using: &generator)
-        let fast = Matrix.product(a, transA, b, transB, backend: .blas)
-        let reference = Matrix.product(a, transA, b, transB, backend: .naive)
+        let fast = Matrix.product(a, b, transposeA: transA, transposeB: transB, backend: .blas)
+        let reference = Matrix.product(a, b, transposeA: transA, transposeB: transB, backend: .naive)
         #expect(fast.rows == m && fast.columns == n)
         let worst = zip(fast.storage, reference.storage)
             .map { abs($0 - $1) / max(abs($1), 1) }.max() ?? 0
@@ -41,8 +41,8 @@ func naiveKnownProduct() {
     let a = Matrix(rows: 2, columns: 3, storage: [1, 2, 3, 4, 5, 6])
     let b = Matrix(rows: 3, columns: 2, storage: [7, 8, 9, 10, 11, 12])
     #expect(Matrix.product(a, b, backend: .naive).storage == [58, 64, 139, 154])
-    #expect(Matrix.product(a.transposed, .transposed, b, backend: .naive).storage == [58, 64, 139, 154])
-    #expect(Matrix.product(a, b.transposed, .transposed, backend: .blas).storage == [58, 64, 139, 154])
+    #expect(Matrix.product(a.transposed, b, transposeA: .transposed, backend: .naive).storage == [58, 64, 139, 154])
+    #expect(Matrix.product(a, b.transposed, transposeB: .transposed, backend: .blas).storage == [58, 64, 139, 154])
 }
 
 @Test("gemm accumulates into C with beta")

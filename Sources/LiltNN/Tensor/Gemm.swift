@@ -49,7 +49,7 @@ public func gemm(
 extension Matrix {
     /// op(A) · op(B) as a new matrix.
     public static func product(
-        _ a: Matrix, _ transA: Transpose = .none, _ b: Matrix, _ transB: Transpose = .none,
+        _ a: Matrix, _ b: Matrix, transposeA transA: Transpose = .none, transposeB transB: Transpose = .none,
         backend: GemmBackend = .blas
     ) -> Matrix {
         let m = transA == .none ? a.rows : a.columns
