@@ -66,6 +66,8 @@ public struct MIDIFile: Sendable {
     public var tempos: [(tick: Int, microsecondsPerQuarter: Int)] = []
     public var timeSignatures: [(tick: Int, meter: Meter)] = []
     public var keySignatures: [(tick: Int, key: Key)] = []
+    /// Every note-on event in the file, velocity 0 included (what `midicsv` lists as `Note_on_c`).
+    public var noteOnEventCount = 0
 
     /// Reads the file at `url`.
     public static func read(contentsOf url: URL) throws -> MIDIFile {
@@ -217,6 +219,7 @@ public struct MIDIFile: Sendable {
                     let pitch = Int(bytes[body.lowerBound] & 0x7F)
                     let velocity = Int(bytes[body.lowerBound + 1] & 0x7F)
                     let key = channel << 7 | pitch
+                    if kind == 0x90 { noteOnEventCount += 1 }
                     if kind == 0x90 && velocity > 0 {
                         open[key, default: []].append((tick, velocity))
                     } else {
