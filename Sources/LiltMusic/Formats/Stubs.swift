@@ -1,5 +1,3 @@
-import Foundation
-public struct ABCReader: Sendable { public init() {}; public func read(contentsOf url: URL) throws -> [Melody] { [] } }
 public enum KernWriter { public static func write(_ m: [Melody]) -> String { "" } }
 public enum ABCWriter { public static func write(_ m: [Melody]) -> String { "" } }
 public enum MusicXMLWriter { public static func write(_ m: [Melody]) -> String { "" } }
