@@ -1,0 +1,84 @@
+/// How a MIDI pitch is written in a key: a letter (0 = C … 6 = B), an alteration in semitones and the
+/// octave of the letter (scientific: C4 is middle C).
+struct SpelledPitch: Equatable {
+    var letter: Int
+    var alteration: Int
+    var octave: Int
+
+    static let letterNames: [Character] = ["C", "D", "E", "F", "G", "A", "B"]
+
+    /// Spells `midi` for a signature of `fifths`: the signature's own notes first, then naturals, then
+    /// sharps in sharp keys and flats in flat keys.
+    init(midi: Int, fifths: Int) {
+        let pc = ((midi % 12) + 12) % 12
+        let signature = Key.signatureAlterations(fifths: fifths)
+        var chosen: (Int, Int)?
+        for letter in 0..<7 where (letterPitchClasses[letter] + signature[letter] + 12) % 12 == pc {
+            chosen = (letter, signature[letter])
+        }
+        if chosen == nil, let natural = letterPitchClasses.firstIndex(of: pc) {
+            chosen = (natural, 0)
+        }
+        if chosen == nil {
+            if fifths < 0, let above = letterPitchClasses.firstIndex(of: (pc + 1) % 12) {
+                chosen = (above, -1)
+            } else if let below = letterPitchClasses.firstIndex(of: (pc + 11) % 12) {
+                chosen = (below, 1)
+            }
+        }
+        let (letter, alteration) = chosen ?? (0, 0)
+        self.letter = letter
+        self.alteration = alteration
+        // The octave of the letter: B♯3 sounds as C4, C♭5 as B4.
+        octave = Int(((Double(midi - alteration - letterPitchClasses[letter])) / 12).rounded(.down)) - 1
+    }
+
+    /// The tonic name of a key in its own signature, e.g. "F#", "Bb".
+    static func tonicName(_ key: Key) -> String {
+        let spelled = SpelledPitch(midi: 60 + key.tonic, fifths: key.fifths)
+        return String(letterNames[spelled.letter]) + (spelled.alteration > 0 ? "#" : spelled.alteration < 0 ? "b" : "")
+    }
+}
+
+/// Cuts a melody's events at bar lines: each piece knows whether it continues a tie from before and
+/// whether it ties on into the next piece.
+struct BarPiece {
+    var pitch: Int?
+    var duration: QuarterLength
+    var tieIn: Bool
+    var tieOut: Bool
+    var velocity: Int
+    /// The bar number, from 1.
+    var bar: Int
+}
+
+extension Melody {
+    /// The events cut at bar lines of `barLength` counted from onset 0; gaps become rests.
+    func barPieces(barLength: QuarterLength) -> [BarPiece] {
+        var pieces: [BarPiece] = []
+        var time = QuarterLength.zero
+        func emit(_ pitch: Int?, from start: QuarterLength, length: QuarterLength, velocity: Int) {
+            var position = start
+            var remaining = length
+            var first = true
+            while remaining > .zero {
+                let barIndex = Int((position / barLength).doubleValue.rounded(.down))
+                let barEnd = barLength * QuarterLength(barIndex + 1)
+                let piece = min(remaining, barEnd - position)
+                let last = piece == remaining
+                pieces.append(BarPiece(pitch: pitch, duration: piece, tieIn: pitch != nil && !first,
+                                       tieOut: pitch != nil && !last, velocity: velocity, bar: barIndex + 1))
+                position += piece
+                remaining -= piece
+                first = false
+            }
+        }
+        for note in notes {
+            if note.onset > time { emit(nil, from: time, length: note.onset - time, velocity: 0) }
+            let start = max(note.onset, time)
+            if note.end > start { emit(note.pitch?.midi, from: start, length: note.end - start, velocity: note.velocity) }
+            time = max(time, note.end)
+        }
+        return pieces
+    }
+}
