@@ -77,7 +77,9 @@ private struct ABCParser {
     var unit: QuarterLength?
     var tempo: Double?
     var signature = [Int](repeating: 0, count: 7)
-    var barAccidentals: [Int: Int] = [:]  // letter * 16 + octave → alteration
+    /// Accidentals written earlier in the bar, by letter: ABC 2.1 propagates them to the same letter in
+    /// every octave (`%%propagate-accidentals pitch`, the default), as abc2midi does.
+    var barAccidentals: [Int: Int] = [:]
     var items: [ABCItem] = []
     var lastEventIndex: Int?
     var brokenFactor: QuarterLength?
@@ -408,11 +410,11 @@ private struct ABCParser {
         let applied: Int
         if let alteration {
             applied = alteration
-            if applyState { barAccidentals[place] = alteration }
+            if applyState { barAccidentals[letter] = alteration }
         } else if let tied = tiedPitch, tied.letterOctave == place {
             return tied.midi
         } else {
-            applied = barAccidentals[place] ?? signature[letter]
+            applied = barAccidentals[letter] ?? signature[letter]
         }
         return (octave + 1) * 12 + letterPitchClasses[letter] + applied
     }

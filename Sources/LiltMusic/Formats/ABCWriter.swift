@@ -49,8 +49,7 @@ public enum ABCWriter {
             line += " "
             if let midi = piece.pitch {
                 let spelled = SpelledPitch(midi: midi, fifths: fifths)
-                let place = spelled.letter * 16 + spelled.octave + 1
-                let expected = barAccidentals[place] ?? signature[spelled.letter]
+                let expected = barAccidentals[spelled.letter] ?? signature[spelled.letter]
                 if expected != spelled.alteration {
                     switch spelled.alteration {
                     case 2: line += "^^"
@@ -59,7 +58,7 @@ public enum ABCWriter {
                     case -1: line += "_"
                     default: line += "__"
                     }
-                    barAccidentals[place] = spelled.alteration
+                    barAccidentals[spelled.letter] = spelled.alteration
                 }
                 let name = SpelledPitch.letterNames[spelled.letter]
                 if spelled.octave >= 5 {

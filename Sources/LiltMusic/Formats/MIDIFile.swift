@@ -21,11 +21,11 @@ public struct MIDIMelodyOptions: Sendable, Equatable {
     public var track: Int?
     /// Take the notes of this channel (0–15) only.
     public var channel: Int?
-    /// Onsets and ends are rounded to multiples of this many quarter notes (1/12 keeps sixteenths and
-    /// eighth triplets); nil keeps the exact tick positions.
+    /// Onsets and ends are rounded to multiples of this many quarter notes (1/24 keeps 32nd notes and
+    /// sixteenth triplets); nil keeps the exact tick positions.
     public var grid: QuarterLength?
 
-    public init(track: Int? = nil, channel: Int? = nil, grid: QuarterLength? = QuarterLength(1, 12)) {
+    public init(track: Int? = nil, channel: Int? = nil, grid: QuarterLength? = QuarterLength(1, 24)) {
         self.track = track
         self.channel = channel
         self.grid = grid
