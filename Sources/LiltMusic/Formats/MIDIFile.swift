@@ -246,7 +246,8 @@ public struct MIDIFile: Sendable {
     /// The melody: the notes of the chosen track or channel, or else of the highest-sounding non-drum
     /// part (a track and channel pair, by mean pitch), reduced to one line (of notes sounding together the
     /// highest wins; a lower note starting under a held higher one is left out), quantized to the grid,
-    /// with rests filling the gaps from time 0.
+    /// with rests filling the gaps from time 0, and a closing rest when the track ends up to a bar after
+    /// its last note.
     public func melody(options: MIDIMelodyOptions = MIDIMelodyOptions()) throws -> Melody {
         var chosen = notes
         var partName = "the file"
@@ -309,6 +310,15 @@ public struct MIDIFile: Sendable {
                 guard builder.add(pitch: nil, duration: event.onset - builder.time) else { break }
             }
             guard builder.add(pitch: event.pitch, duration: event.end - event.onset, velocity: event.velocity) else { break }
+        }
+        // A silence before the end of the track (up to a bar) is the melody's closing rest.
+        if let trackIndex = chosen.first?.track, trackIndex < tracks.count {
+            var end = quarters(tracks[trackIndex].endTick)
+            if let grid = options.grid { end = end.rounded(toMultipleOf: grid) }
+            let bar = timeSignatures.first?.meter.barLength ?? 4
+            if end > builder.time, end - builder.time <= bar {
+                _ = builder.add(pitch: nil, duration: end - builder.time)
+            }
         }
         let title = tracks.first?.name ?? chosen.first.flatMap { tracks[$0.track].name }
         return Melody(title: title, key: keySignatures.first?.key, meter: timeSignatures.first?.meter,
