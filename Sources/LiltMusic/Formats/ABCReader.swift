@@ -473,7 +473,10 @@ private struct ABCParser {
                 let short = QuarterLength(1, 1 << count)
                 let long = QuarterLength(2) - short
                 if let index = lastEventIndex, case .event(let pitch, let duration, let tie) = items[index] {
-                    items[index] = .event(pitch: pitch, duration: duration * (byte == UInt8(ascii: ">") ? long : short), tieOut: tie)
+                    guard let changed = duration.checkedMultiplied(by: byte == UInt8(ascii: ">") ? long : short) else {
+                        throw fail("broken rhythm overflows")
+                    }
+                    items[index] = .event(pitch: pitch, duration: changed, tieOut: tie)
                     brokenFactor = byte == UInt8(ascii: ">") ? short : long
                 }
             case UInt8(ascii: "("):
@@ -487,11 +490,13 @@ private struct ABCParser {
                 try bar(&i, end)
             case UInt8(ascii: "{"):
                 // Grace notes: skipped.
-                if let close = bytes[i..<end].firstIndex(of: UInt8(ascii: "}")) { i = close + 1 } else { i = end }
+                if let close = bytes[i..<min(end, i + 256)].firstIndex(of: UInt8(ascii: "}")) { i = close + 1 } else { i += 1 }
             case UInt8(ascii: "\""):
-                if let close = bytes[(i + 1)..<end].firstIndex(of: UInt8(ascii: "\"")) { i = close + 1 } else { i = end }
+                // Chord symbols and annotations: skipped.
+                if let close = bytes[(i + 1)..<min(end, i + 256)].firstIndex(of: UInt8(ascii: "\"")) { i = close + 1 } else { i = end }
             case UInt8(ascii: "!"), UInt8(ascii: "+"):
-                if let close = bytes[(i + 1)..<end].firstIndex(of: byte), close - i < 40 { i = close + 1 } else { i += 1 }
+                // Decorations `!trill!` `+trill+`: skipped (a lone `!` is an old line break).
+                if let close = bytes[(i + 1)..<min(end, i + 40)].firstIndex(of: byte) { i = close + 1 } else { i += 1 }
             default:
                 i += 1
             }
@@ -708,7 +713,7 @@ private struct ABCParser {
                     index += 1
                 } else if (ending == nil && pass == 1) || (ending != nil && pass < 63 && laterEnding(after: index, pass + 1)) {
                     jumps += 1
-                    guard jumps < 10_000 else { throw fail("too many repeats") }
+                    guard jumps < 1_000 else { throw fail("too many repeats") }
                     pass += 1
                     ending = nil
                     index = start

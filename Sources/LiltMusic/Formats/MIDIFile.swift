@@ -139,7 +139,9 @@ public struct MIDIFile: Sendable {
         var p = range.lowerBound
         var tick = 0
         var runningStatus: UInt8 = 0
-        var open: [Int: [(start: Int, velocity: Int)]] = [:]  // channel << 7 | pitch
+        // Sounding notes by channel << 7 | pitch, oldest first: a note-off ends the oldest (FIFO); `head`
+        // is the first still sounding, so each off is O(1) even for hostile files.
+        var open: [Int: (starts: [(start: Int, velocity: Int)], head: Int)] = [:]
         func vlq() throws -> Int {
             var value = 0
             for _ in 0..<4 {
@@ -157,9 +159,9 @@ public struct MIDIFile: Sendable {
             return p..<(p + count)
         }
         func close(_ key: Int, at tick: Int) {
-            guard var starts = open[key], !starts.isEmpty else { return }
-            let first = starts.removeFirst()
-            open[key] = starts
+            guard let queue = open[key], queue.head < queue.starts.count else { return }
+            let first = queue.starts[queue.head]
+            open[key]!.head += 1
             notes.append(NoteEvent(start: first.start, end: tick, pitch: key & 0x7F, velocity: first.velocity,
                                    channel: key >> 7, track: trackIndex))
         }
@@ -221,7 +223,7 @@ public struct MIDIFile: Sendable {
                     let key = channel << 7 | pitch
                     if kind == 0x90 { noteOnEventCount += 1 }
                     if kind == 0x90 && velocity > 0 {
-                        open[key, default: []].append((tick, velocity))
+                        open[key, default: ([], 0)].starts.append((tick, velocity))
                     } else {
                         close(key, at: tick)
                     }
@@ -229,7 +231,7 @@ public struct MIDIFile: Sendable {
             }
         }
         for key in open.keys.sorted() {
-            while let starts = open[key], !starts.isEmpty { close(key, at: tick) }
+            while let queue = open[key], queue.head < queue.starts.count { close(key, at: tick) }
         }
         track.endTick = tick
         tracks.append(track)
