@@ -65,3 +65,37 @@ func corpusCacheRoundTrip() throws {
     #expect(throws: CorpusError.notFound(name: "nope", directory: store.directory.path)) { try store.load("nope") }
     #expect(throws: CorpusError.invalidName("../x")) { try store.load("../x") }
 }
+
+let installedCorpora = packageRoot.appendingPathComponent("Corpora")
+
+@Test("The installed Essen ABC collection: all 8,514 tunes read; O'Neill's and Ryan's without failures",
+      .enabled(if: FileManager.default.fileExists(atPath: installedCorpora.appendingPathComponent("essen-abc").path)))
+func installedCollections() throws {
+    let essen = CorpusImporter().importCorpus(name: "essen", paths: [installedCorpora.appendingPathComponent("essen-abc")])
+    #expect(essen.report.songsRead == 8514)
+    #expect(essen.report.filesFailed == 0)
+    #expect(essen.report.songsKept > 7000)
+    #expect(essen.report.licenceNotes.first?.contains("NON-COMMERCIAL") == true)
+    for name in ["oneills1850", "ryans-mammoth"] {
+        let corpus = CorpusImporter().importCorpus(name: name, paths: [installedCorpora.appendingPathComponent(name)])
+        #expect(corpus.report.filesFailed == 0, "\(corpus.report.failures.prefix(3))")
+        #expect(corpus.report.songsRead >= 1000)
+    }
+}
+
+@Test("A corpus decodes back to the melodies it was made from, on the grid and transposed")
+func corpusDecodeRoundTrip() throws {
+    let samples = installedCorpora.appendingPathComponent("samples")
+    let corpus = CorpusImporter().importCorpus(name: "s", paths: [samples])
+    #expect(corpus.songs.count == 15)
+    let encoder = TimeStepEncoder(parameters: corpus.parameters)
+    for (index, song) in corpus.songs.enumerated() {
+        let original = try #require(try MusicFile.read(URL(fileURLWithPath: song.source.file)).first)
+        let prepared = encoder.prepare(original).melody
+        let decoded = encoder.decode(indices: song.tokens, vocabulary: corpus.vocabulary)
+        #expect(decoded.notes.map { $0.pitch?.midi } == prepared.notes.map { $0.pitch?.midi }, "\(song.source)")
+        #expect(decoded.notes.map(\.duration) == prepared.notes.map(\.duration), "\(song.source)")
+        #expect(corpus.melody(at: index).notes == decoded.notes)
+        #expect(song.tokens.last == corpus.endTokenIndex)
+    }
+}

@@ -20,8 +20,16 @@ public struct CorpusImporter: Sendable {
     /// Every `.krn .abc .mid .midi` file at or below `paths`, in sorted order; missing paths are reported as
     /// failures.
     public static func collectFiles(_ paths: [URL]) -> (files: [URL], failures: [ImportReport.Failure]) {
+        let found = collect(paths)
+        return (found.files, found.failures)
+    }
+
+    /// The files, the failures, and the licence notes (`LICENCE-NOTE.txt` in a folder read, or beside a
+    /// file given) of `paths`.
+    static func collect(_ paths: [URL]) -> (files: [URL], failures: [ImportReport.Failure], notes: [URL]) {
         var files: [URL] = []
         var failures: [ImportReport.Failure] = []
+        var notes: [URL] = []
         let manager = FileManager.default
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -31,18 +39,23 @@ public struct CorpusImporter: Sendable {
             }
             if !isDirectory.boolValue {
                 files.append(path)
+                notes.append(path.deletingLastPathComponent().appendingPathComponent(licenceNoteFile))
                 continue
             }
             var found: [URL] = []
+            notes.append(path.appendingPathComponent(licenceNoteFile))
             if let enumerator = manager.enumerator(at: path, includingPropertiesForKeys: nil) {
-                for case let url as URL in enumerator
-                where importable(url) {
-                    found.append(url)
+                for case let url as URL in enumerator {
+                    if importable(url) {
+                        found.append(url)
+                    } else if url.lastPathComponent == licenceNoteFile {
+                        notes.append(url)
+                    }
                 }
             }
             files.append(contentsOf: found.sorted { $0.path < $1.path })
         }
-        return (files, failures)
+        return (files, failures, notes)
     }
 
     static func importable(_ url: URL) -> Bool {
@@ -87,13 +100,13 @@ public struct CorpusImporter: Sendable {
     /// reported and skipped. `progress` is called with (files done, files in all) from any thread.
     public func importCorpus(name: String, paths: [URL],
                              progress: (@Sendable (Int, Int) -> Void)? = nil) -> EncodedCorpus {
-        let (files, missing) = Self.collectFiles(paths)
+        let (files, missing, notes) = Self.collect(paths)
         var report = ImportReport()
         report.failures = missing
-        for path in paths {
-            let note = path.appendingPathComponent(Self.licenceNoteFile)
+        for note in notes {
             if let text = try? String(contentsOf: note, encoding: .utf8) {
-                report.licenceNotes.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !report.licenceNotes.contains(trimmed) { report.licenceNotes.append(trimmed) }
             }
         }
         let results = ResultSlots(count: files.count)

@@ -60,6 +60,12 @@ public struct EncodedCorpus: Hashable, Sendable {
         self.report = report
     }
 
+    /// The songs' token-index arrays (each ends with the index of `/`), as a trainer reads them.
+    public var tokenSequences: [[Int]] { songs.map(\.tokens) }
+
+    /// The index of the end-of-song token `/`.
+    public var endTokenIndex: Int { vocabulary.index(of: .end) ?? 0 }
+
     /// The total number of tokens over all songs.
     public var tokenCount: Int { songs.reduce(0) { $0 + $1.tokens.count } }
 

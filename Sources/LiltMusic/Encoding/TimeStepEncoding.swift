@@ -169,6 +169,11 @@ public struct TimeStepEncoder: Sendable {
         return Melody(notes: notes)
     }
 
+    /// Decodes token indices of `vocabulary` (as a model produces them); indices out of range are skipped.
+    public func decode(indices: [Int], vocabulary: Vocabulary) -> Melody {
+        decode(indices.compactMap { $0 >= 0 && $0 < vocabulary.count ? vocabulary.tokens[$0] : nil })
+    }
+
     private func stepCount(_ value: QuarterLength) -> Int {
         let ratio = value / parameters.step
         return ratio.numerator / ratio.denominator
