@@ -39,6 +39,9 @@ struct ConvertCommand: ParsableCommand {
             guard !melodies.isEmpty else { throw ValidationError("\(input): no tune X:\(tune)") }
         }
         try MusicFile.write(melodies, to: URL(fileURLWithPath: output))
+        if melodies.count > 1, MusicFormat(pathExtension: URL(fileURLWithPath: output).pathExtension) == .midi {
+            print("note: a MIDI file holds one melody; wrote the first of \(melodies.count) (choose one with --tune)")
+        }
         let notes = melodies.reduce(0) { $0 + $1.notes.count }
         print("\(input) → \(output): \(melodies.count) melod\(melodies.count == 1 ? "y" : "ies"), \(notes) events")
     }

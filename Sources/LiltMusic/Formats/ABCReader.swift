@@ -102,7 +102,6 @@ private struct ABCParser {
     mutating func parse() throws -> [Melody] {
         var start = 0
         let count = bytes.count
-        var sawAnything = false
         while start < count {
             lineNumber += 1
             var end = start
@@ -126,7 +125,6 @@ private struct ABCParser {
             if lineEnd == start { continue }  // a comment line
             // Field line: a letter and a colon.
             if lineEnd - start >= 2, bytes[start + 1] == UInt8(ascii: ":"), isFieldLetter(bytes[start]) {
-                sawAnything = true
                 try field(bytes[start], value: start + 2..<lineEnd)
                 continue
             }
@@ -136,7 +134,6 @@ private struct ABCParser {
             }
         }
         if inTune { try finishTune() }
-        if melodies.isEmpty && !sawAnything { throw ABCError.noTunes(file: file) }
         if melodies.isEmpty { throw ABCError.noTunes(file: file) }
         return melodies
     }
@@ -726,11 +723,7 @@ private struct ABCParser {
                 }
             }
         }
-        guard builder.notes.contains(where: { !$0.isRest }) || !builder.notes.isEmpty else {
-            melodies.append(Melody(title: title, key: key, meter: meter, tempo: tempo, notes: [],
-                                   source: SourceLocation(file: file, line: tuneLine, detail: tuneNumber.map { "X:\($0)" })))
-            return
-        }
+        // A tune without notes is still listed (the encoder skips it as having no notes).
         melodies.append(Melody(title: title, key: key, meter: meter, tempo: tempo, notes: builder.notes,
                                source: SourceLocation(file: file, line: tuneLine, detail: tuneNumber.map { "X:\($0)" })))
     }
