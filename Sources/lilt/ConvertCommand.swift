@@ -26,6 +26,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "For ABC input: only the tune with this X: number.")
     var tune: Int?
 
+    @Option(help: "For MIDI output: the General MIDI program (1-128; 1 is the piano, 74 the flute).")
+    var program: Int = 1
+
     func run() throws {
         var options = MusicReadOptions()
         options.midi.track = track
@@ -38,7 +41,8 @@ struct ConvertCommand: ParsableCommand {
             melodies = melodies.filter { $0.source?.detail == "X:\(tune)" }
             guard !melodies.isEmpty else { throw ValidationError("\(input): no tune X:\(tune)") }
         }
-        try MusicFile.write(melodies, to: URL(fileURLWithPath: output))
+        guard (1...128).contains(program) else { throw ValidationError("--program must be 1-128") }
+        try MusicFile.write(melodies, to: URL(fileURLWithPath: output), program: program - 1)
         if melodies.count > 1, MusicFormat(pathExtension: URL(fileURLWithPath: output).pathExtension) == .midi {
             print("note: a MIDI file holds one melody; wrote the first of \(melodies.count) (choose one with --tune)")
         }

@@ -109,9 +109,19 @@ final class Progress: @unchecked Sendable {
 
     init(label: String) { self.label = label }
 
+    private var lastQuarter = 0
+
     func update(_ done: Int, _ total: Int) {
-        guard interactive else { return }
         lock.lock(); defer { lock.unlock() }
+        guard interactive else {
+            // Piped: a plain line at each quarter of a long job.
+            let quarter = total >= 400 ? done * 4 / total : 0
+            if quarter > lastQuarter {
+                lastQuarter = quarter
+                print("\(label) \(done)/\(total) files")
+            }
+            return
+        }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
         lastDraw = now
