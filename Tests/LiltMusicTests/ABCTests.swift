@@ -93,3 +93,25 @@ func abcKeysAndErrors() throws {
         try ABCReader().read("X:1\nK:C\nC/0 D\n")
     }
 }
+
+@Test("ABC: only the first voice is read; K:none has no key; x and Z rests; chords take their top note and first length")
+func abcVoicesAndRests() throws {
+    let text = """
+    X:1
+    M:2/4
+    L:1/8
+    V:1
+    V:2
+    K:none
+    V:1
+    C2 ^F2 | x2 [Ec]3 z |
+    V:2
+    C,8 | C,8 |
+    V:1
+    Z2 | F4 |]
+    """
+    let melody = try #require(try ABCReader().read(text).first)
+    #expect(melody.key == nil)
+    expectNotes(melody, [(60, 0, 1), (66, 1, 1), (nil, 2, 1), (72, 3, QuarterLength(3, 2)), (nil, QuarterLength(9, 2), QuarterLength(1, 2)),
+                         (nil, 5, 4), (65, 9, 2)])
+}

@@ -129,3 +129,32 @@ func essenKernImport() throws {
     #expect(Double(files.count - failed.count) / Double(files.count) >= 0.995, "\(failed.prefix(10))")
     #expect(notes > 200_000)
 }
+
+@Test("Kern: added, exchanged and ended spines, and several pieces in one file")
+func kernSpineManipulators() throws {
+    let text = """
+    !!!OTL: One
+    **kern\t**dynam
+    4c\tp
+    *\t*+
+    *\t*\t**kern
+    4d\t.\t4G
+    *x\t*x\t*
+    .\t4e\t4A
+    *-\t*-\t*-
+    !!!OTL: Two
+    **kern
+    2g
+    *-
+
+    """
+    let melodies = try KernReader().read(text)
+    #expect(melodies.map(\.title) == ["One", "Two"])
+    // The first **kern spine is followed through the exchange.
+    #expect(melodies[0].notes.map { $0.pitch!.midi } == [60, 62, 64])
+    #expect(melodies[0].notes.map(\.onset) == [0, 1, 2])
+    let firstPiece = text.components(separatedBy: "!!!OTL: Two")[0]
+    #expect(try KernReader(spine: .index(1)).read(firstPiece)[0].notes.map { $0.pitch!.midi } == [55, 57])
+    #expect(throws: KernError.spineNotFound(file: "<text>", spine: "1")) { try KernReader(spine: .index(1)).read(text) }
+    #expect(melodies[1].notes == [.note(67, at: 0, for: 2)])
+}
