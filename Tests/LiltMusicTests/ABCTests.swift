@@ -50,6 +50,8 @@ func abcExactNotes() throws {
     #expect(first.tempo == 100)
     #expect(first.key == Key(tonic: 7, mode: .major))
     #expect(first.source == SourceLocation(file: "t.abc", line: 4, detail: "X:1"))
+    #expect(first.pickup == nil)
+    #expect(try ABCReader().read("X:1\nM:6/8\nL:1/8\nK:G\nD | GAB c2 d |]\n").first?.pickup == QuarterLength(1, 2))
     let q = QuarterLength(1, 4), h = QuarterLength(1, 2), t = QuarterLength(1, 3)
     expectNotes(first, [
         (74, 0, 1), (71, 1, 3 * q), (72, QuarterLength(7, 4), q), (74, 2, q), (76, QuarterLength(9, 4), q), (78, QuarterLength(5, 2), h),

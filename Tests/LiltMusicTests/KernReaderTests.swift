@@ -67,6 +67,9 @@ func kernExactNotes() throws {
         #expect(note.duration == want.2, "\(note)")
     }
     #expect(melody.source == SourceLocation(file: "test.krn", line: 3, detail: "spine 1"))
+    #expect(melody.pickup == nil)  // the first bar line comes before the first note
+    let pickup = try KernReader().read("**kern\n*M3/4\n4c\n=1\n2.d\n*-\n").first
+    #expect(pickup?.pickup == 1)
 }
 
 @Test("Kern durations: breves, rational recips, double dots; octaves above and below middle C")

@@ -17,6 +17,7 @@ func roundTripMelody() -> Melody {
     melody.title = "Round & Trip"
     melody.key = Key(tonic: 4, mode: .minor)
     melody.meter = Meter(3, 4)
+    melody.pickup = 1
     return melody
 }
 
@@ -34,6 +35,7 @@ func abcRoundTrip() throws {
     #expect(back.count == 2)
     expectSameLine(back[0], melody)
     #expect(back[0].title == melody.title && back[0].key == melody.key && back[0].meter == melody.meter)
+    #expect(back[0].pickup == 1)
     #expect(back[0].tempo == 108)
     #expect(text.contains("K:Em\n"))
     #expect(text.contains("^D"))  // the D♯ is written once, then held by the bar
@@ -46,6 +48,8 @@ func kernRoundTrip() throws {
     let back = try #require(try KernReader().read(text).first)
     expectSameLine(back, melody)
     #expect(back.title == melody.title && back.key == melody.key && back.meter == melody.meter && back.tempo == 108)
+    #expect(back.pickup == 1)
+    #expect(text.contains("*MM108\n4r\n=1\n"))  // the pickup bar comes before bar 1
     #expect(text.contains("*k[f#]\n*e:\n"))
     #expect(KernWriter.recip(QuarterLength(3, 2)) == "4.")
     #expect(KernWriter.recip(QuarterLength(7, 4)) == "4..")
@@ -85,12 +89,13 @@ func musicXMLExport() throws {
     #expect(xml.contains("<per-minute>108</per-minute>"))
     #expect(xml.contains("<time-modification><actual-notes>3</actual-notes>"))
     let measures = xml.components(separatedBy: "<measure ").count - 1
-    #expect(measures == 5)  // 14 quarter notes in 3/4
+    #expect(measures == 6)  // 14 quarter notes in 3/4: a pickup of 1, four full bars and one of 1
+    #expect(xml.contains("<measure number=\"0\" implicit=\"yes\">"))
     // The sum of <duration> over notes, divided by <divisions>, is the melody's length.
     let divisions = Int(xml.components(separatedBy: "<divisions>")[1].prefix { $0.isNumber })!
     let durations = xml.components(separatedBy: "<duration>").dropFirst().map { Int($0.prefix { $0.isNumber })! }
     #expect(QuarterLength(durations.reduce(0, +), divisions) == melody.length)
-    // The G (3/2) starting on beat 3 of bar 1 is tied over the bar line.
+    // The D♯ (2) on beat 3 of bar 1 is tied over the bar line.
     #expect(xml.contains("<tie type=\"start\"/>"))
     #expect(xml.components(separatedBy: "<tied type=\"stop\"/>").count - 1 >= 1)
     let parser = XMLParser(data: Data(xml.utf8))
@@ -137,4 +142,22 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+@Test("Chromatic notes are spelled from the key: B♭ in G major, C♯ in C major, G♯ in A minor, E♭ in B♭ major")
+func spelling() {
+    func name(_ midi: Int, _ fifths: Int) -> String {
+        let spelled = SpelledPitch(midi: midi, fifths: fifths)
+        return "\(SpelledPitch.letterNames[spelled.letter])" + (spelled.alteration > 0 ? "#" : spelled.alteration < 0 ? "b" : "")
+            + "\(spelled.octave)"
+    }
+    #expect(name(70, 1) == "Bb4")
+    #expect(name(61, 0) == "C#4")
+    #expect(name(68, 0) == "G#4")
+    #expect(name(63, -2) == "Eb4")
+    #expect(name(66, 1) == "F#4")  // from the signature
+    #expect(name(71, -1) == "B4")  // a natural against the signature
+    #expect(name(60, 7) == "B#3")  // C♯ major's B♯ belongs to octave 3
+    #expect(SpelledPitch.tonicName(Key(tonic: 10, mode: .major)) == "Bb")
+    #expect(SpelledPitch.tonicName(Key(tonic: 6, mode: .minor)) == "F#")
 }

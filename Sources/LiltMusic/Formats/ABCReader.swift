@@ -89,6 +89,8 @@ private struct ABCParser {
     var inOtherVoice = false
     var tiedPitch: (letterOctave: Int, midi: Int)?
     var lastPlace = 0
+    /// The time of the tune's first bar line (a pickup before it is an anacrusis).
+    var firstBar: QuarterLength?
     var melodies: [Melody] = []
 
     init(bytes: [UInt8], file: String, maximumEvents: Int) {
@@ -167,6 +169,7 @@ private struct ABCParser {
         firstVoice = nil
         inOtherVoice = false
         tiedPitch = nil
+        firstBar = nil
     }
 
     mutating func field(_ letter: UInt8, value: Range<Int>) throws {
@@ -418,6 +421,13 @@ private struct ABCParser {
 
     mutating func barline() {
         barAccidentals = [:]
+        if firstBar == nil {
+            var time = QuarterLength.zero
+            for item in items {
+                if case .event(_, let duration, _) = item { time = time.checkedAdding(duration) ?? time }
+            }
+            firstBar = time
+        }
     }
 
     mutating func body(_ range: Range<Int>) throws {
@@ -724,7 +734,10 @@ private struct ABCParser {
             }
         }
         // A tune without notes is still listed (the encoder skips it as having no notes).
+        var pickup: QuarterLength?
+        if let firstBar, firstBar > .zero, let meter, firstBar < meter.barLength { pickup = firstBar }
         melodies.append(Melody(title: title, key: key, meter: meter, tempo: tempo, notes: builder.notes,
-                               source: SourceLocation(file: file, line: tuneLine, detail: tuneNumber.map { "X:\($0)" })))
+                               source: SourceLocation(file: file, line: tuneLine, detail: tuneNumber.map { "X:\($0)" }),
+                               pickup: pickup))
     }
 }

@@ -35,10 +35,11 @@ public enum ABCWriter {
         let signature = Key.signatureAlterations(fifths: fifths)
         let barLength = melody.meter?.barLength ?? 4
         var barAccidentals: [Int: Int] = [:]
-        var currentBar = 1
+        let pieces = melody.barPieces(barLength: barLength)
+        var currentBar = pieces.first?.bar ?? 1
         var barsOnLine = 0
         var line = ""
-        for piece in melody.barPieces(barLength: barLength) {
+        for piece in pieces {
             if piece.bar != currentBar {
                 line += melody.meter == nil ? " " : " |"
                 barAccidentals = [:]

@@ -60,6 +60,8 @@ public struct KernReader: Sendable {
         var meter: Meter?
         var tempo: Double?
         var names: [String] = []
+        /// The time of the first bar line.
+        var firstBar: QuarterLength?
     }
 
     /// One column of the spine layout: which spine it belongs to, and that spine's data type.
@@ -99,6 +101,9 @@ public struct KernReader: Sendable {
                                 notes: track.builder.notes,
                                 source: SourceLocation(file: file, line: pieceLine,
                                                        detail: "spine \(kernSpines.firstIndex(of: chosen)! + 1)"))
+            if let first = track.firstBar, first > .zero, let meter = track.meter, first < meter.barLength {
+                melody.pickup = first
+            }
             if melody.key == nil, let fifths = track.signature {
                 melody.key = KeyEstimator.estimate(melody.notes, among: [Key(fifths: fifths, mode: .major),
                                                                           Key(fifths: fifths, mode: .minor)])
@@ -166,7 +171,12 @@ public struct KernReader: Sendable {
                 if columns.isEmpty { try finishPiece() }
                 continue
             }
-            if bytes[start] == UInt8(ascii: "=") { continue }
+            if bytes[start] == UInt8(ascii: "=") {
+                for key in tracks.keys where tracks[key]!.firstBar == nil {
+                    tracks[key]!.firstBar = tracks[key]!.builder.time
+                }
+                continue
+            }
 
             // A data line: one token (or a chord of tokens) per column.
             var seen = Set<Int>()

@@ -33,8 +33,9 @@ public enum KernWriter {
             out += "*\(name):\(mode)\n"
         }
         if let tempo = melody.tempo { out += "*MM\(ABCWriter.formatTempo(tempo))\n" }
-        var currentBar = 1
-        for piece in melody.barPieces(barLength: melody.meter?.barLength ?? 4) {
+        let pieces = melody.barPieces(barLength: melody.meter?.barLength ?? 4)
+        var currentBar = pieces.first?.bar ?? 1
+        for piece in pieces {
             if piece.bar != currentBar {
                 currentBar = piece.bar
                 out += "=\(currentBar)\n"

@@ -76,15 +76,17 @@ public enum MusicXMLWriter {
         }
         let fifths = melody.key?.fifths ?? 0
         var out = "  <part id=\"\(id)\">\n"
-        var bar = 0
+        var bar = -1
         var barAccidentals: [Int: Int] = [:]
         for piece in pieces {
             if piece.bar != bar {
-                if bar > 0 { out += "    </measure>\n" }
+                let first = bar == -1
+                if !first { out += "    </measure>\n" }
                 bar = piece.bar
                 barAccidentals = [:]
-                out += "    <measure number=\"\(bar)\">\n"
-                if bar == 1 {
+                // A pickup bar is measure 0, marked implicit so it is not counted.
+                out += "    <measure number=\"\(bar)\"" + (bar == 0 ? " implicit=\"yes\"" : "") + ">\n"
+                if first {
                     out += "      <attributes><divisions>\(divisions)</divisions>"
                     out += "<key><fifths>\(fifths)</fifths>"
                     if let key = melody.key { out += "<mode>\(key.mode.rawValue)</mode>" }
@@ -137,7 +139,7 @@ public enum MusicXMLWriter {
                 out += "</note>\n"
             }
         }
-        if bar > 0 { out += "    </measure>\n" }
+        if bar >= 0 { out += "    </measure>\n" }
         return out + "  </part>\n"
     }
 }

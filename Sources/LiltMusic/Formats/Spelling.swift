@@ -6,9 +6,11 @@ struct SpelledPitch: Equatable {
     var octave: Int
 
     static let letterNames: [Character] = ["C", "D", "E", "F", "G", "A", "B"]
+    /// Places of the natural letters C D E F G A B on the line of fifths (C = 0, G = 1, F = −1).
+    static let lineOfFifths = [0, 2, 4, -1, 1, 3, 5]
 
     /// Spells `midi` for a signature of `fifths`: the signature's own notes first, then naturals, then
-    /// sharps in sharp keys and flats in flat keys.
+    /// whichever of the sharp and the flat is nearer the key on the line of fifths.
     init(midi: Int, fifths: Int) {
         let pc = ((midi % 12) + 12) % 12
         let signature = Key.signatureAlterations(fifths: fifths)
@@ -19,12 +21,13 @@ struct SpelledPitch: Equatable {
         if chosen == nil, let natural = letterPitchClasses.firstIndex(of: pc) {
             chosen = (natural, 0)
         }
-        if chosen == nil {
-            if fifths < 0, let above = letterPitchClasses.firstIndex(of: (pc + 1) % 12) {
-                chosen = (above, -1)
-            } else if let below = letterPitchClasses.firstIndex(of: (pc + 11) % 12) {
-                chosen = (below, 1)
-            }
+        if chosen == nil, let below = letterPitchClasses.firstIndex(of: (pc + 11) % 12),
+           let above = letterPitchClasses.firstIndex(of: (pc + 1) % 12) {
+            // The spelling nearer the key on the line of fifths (B♭ in G major, C♯ in C, G♯ in A minor);
+            // a tie goes to the sharp.
+            let center = fifths + 2
+            let sharp = Self.lineOfFifths[below] + 7, flat = Self.lineOfFifths[above] - 7
+            chosen = abs(sharp - center) <= abs(flat - center) ? (below, 1) : (above, -1)
         }
         let (letter, alteration) = chosen ?? (0, 0)
         self.letter = letter
@@ -48,26 +51,37 @@ struct BarPiece {
     var tieIn: Bool
     var tieOut: Bool
     var velocity: Int
-    /// The bar number, from 1.
+    /// The bar number: 0 for a pickup bar, else from 1.
     var bar: Int
 }
 
 extension Melody {
-    /// The events cut at bar lines of `barLength` counted from onset 0; gaps become rests.
+    /// The pickup, when it is shorter than a bar of `barLength`.
+    func usablePickup(barLength: QuarterLength) -> QuarterLength? {
+        guard let pickup, pickup > .zero, pickup < barLength else { return nil }
+        return pickup
+    }
+
+    /// The events cut at bar lines of `barLength` (counted from the pickup when there is one, else from
+    /// onset 0); gaps become rests.
     func barPieces(barLength: QuarterLength) -> [BarPiece] {
         var pieces: [BarPiece] = []
         var time = QuarterLength.zero
+        let pickup = usablePickup(barLength: barLength)
+        // Positions are shifted so that bar lines fall on multiples of `barLength`.
+        let offset = pickup.map { barLength - $0 } ?? .zero
         func emit(_ pitch: Int?, from start: QuarterLength, length: QuarterLength, velocity: Int) {
             var position = start
             var remaining = length
             var first = true
             while remaining > .zero {
-                let barIndex = Int((position / barLength).doubleValue.rounded(.down))
-                let barEnd = barLength * QuarterLength(barIndex + 1)
+                let barIndex = Int(((position + offset) / barLength).doubleValue.rounded(.down))
+                let barEnd = barLength * QuarterLength(barIndex + 1) - offset
                 let piece = min(remaining, barEnd - position)
                 let last = piece == remaining
                 pieces.append(BarPiece(pitch: pitch, duration: piece, tieIn: pitch != nil && !first,
-                                       tieOut: pitch != nil && !last, velocity: velocity, bar: barIndex + 1))
+                                       tieOut: pitch != nil && !last, velocity: velocity,
+                                       bar: pickup == nil ? barIndex + 1 : barIndex))
                 position += piece
                 remaining -= piece
                 first = false
