@@ -19,7 +19,8 @@ extension Melody {
 
     /// The events cut at bar lines of `barLength` (counted from the pickup when there is one, else from
     /// onset 0); gaps become rests.
-    func barPieces(barLength: QuarterLength) -> [BarPiece] {
+    func barPieces(barLength requested: QuarterLength) -> [BarPiece] {
+        let barLength = requested > .zero ? requested : 4
         var pieces: [BarPiece] = []
         var time = QuarterLength.zero
         let pickup = usablePickup(barLength: barLength)

@@ -284,7 +284,7 @@ public struct MIDIFile: Sendable {
         struct Event { var onset: QuarterLength; var end: QuarterLength; var pitch: Int; var velocity: Int }
         var events: [Event] = chosen.map { note in
             var onset = quarters(note.start), end = quarters(note.end)
-            if let grid = options.grid {
+            if let grid = options.grid, grid > .zero {
                 onset = onset.rounded(toMultipleOf: grid)
                 end = end.rounded(toMultipleOf: grid)
                 if end <= onset { end = onset + grid }
@@ -316,7 +316,7 @@ public struct MIDIFile: Sendable {
         // A silence before the end of the track (up to a bar) is the melody's closing rest.
         if let trackIndex = chosen.first?.track, trackIndex < tracks.count {
             var end = quarters(tracks[trackIndex].endTick)
-            if let grid = options.grid { end = end.rounded(toMultipleOf: grid) }
+            if let grid = options.grid, grid > .zero { end = end.rounded(toMultipleOf: grid) }
             let bar = timeSignatures.first?.meter.barLength ?? 4
             if end > builder.time, end - builder.time <= bar {
                 _ = builder.add(pitch: nil, duration: end - builder.time)
