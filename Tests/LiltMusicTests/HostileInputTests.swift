@@ -127,3 +127,19 @@ func hostileEncodeAndWrite() throws {
         }
     }
 }
+
+@Test("Writers accept melodies with impossible meters and odd lengths without trapping")
+func writersOnOddMelodies() throws {
+    var melody = Melody.sequence([(60, QuarterLength(1, 7)), (nil, QuarterLength(13, 5)), (127, 9), (0, QuarterLength(1, 96))])
+    for meter in [Meter(0, 4), Meter(3, 0), Meter(-2, 8), Meter(7, 3)] {
+        melody.meter = meter
+        melody.pickup = QuarterLength(1, 3)
+        #expect(!ABCWriter.write([melody]).isEmpty)
+        #expect(!KernWriter.write([melody]).isEmpty)
+        #expect(!MusicXMLWriter.write([melody]).isEmpty)
+        #expect(!MIDIWriter.write(melody).isEmpty)
+        let back = mergingRests(try ABCReader().read(ABCWriter.write([melody]))[0])
+        #expect(back.notes.map { $0.pitch?.midi } == melody.notes.map { $0.pitch?.midi })
+        #expect(back.notes.map(\.duration) == melody.notes.map(\.duration))
+    }
+}

@@ -24,6 +24,7 @@ public enum ABCWriter {
     }
 
     static func tune(_ melody: Melody, number: Int) -> String {
+        let melody = melody.withUsableMeter
         let unit = QuarterLength(1, 2)  // L:1/8
         var out = "X:\(number)\n"
         out += "T:" + (melody.title ?? "Untitled").replacingOccurrences(of: "\n", with: " ") + "\n"

@@ -52,3 +52,13 @@ extension Melody {
         return pieces
     }
 }
+
+extension Melody {
+    /// The melody with a meter that cannot draw bars (a zero or negative part) removed, as writers use it.
+    var withUsableMeter: Melody {
+        guard let meter, meter.numerator <= 0 || meter.denominator <= 0 || meter.denominator > 1_000_000 else { return self }
+        var copy = self
+        copy.meter = nil
+        return copy
+    }
+}

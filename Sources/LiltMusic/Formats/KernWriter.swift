@@ -7,6 +7,7 @@ public enum KernWriter {
     }
 
     static func piece(_ melody: Melody) -> String {
+        let melody = melody.withUsableMeter
         var out = ""
         if let title = melody.title { out += "!!!OTL: " + title.replacingOccurrences(of: "\n", with: " ") + "\n" }
         out += "**kern\n"

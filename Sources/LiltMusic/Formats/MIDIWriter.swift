@@ -5,6 +5,7 @@ public enum MIDIWriter {
     public static let ticksPerQuarter = 480
 
     public static func write(_ melody: Melody, program: Int = 0) -> [UInt8] {
+        let melody = melody.withUsableMeter
         var conductor: [UInt8] = []
         func meta(_ track: inout [UInt8], delta: Int, type: UInt8, _ body: [UInt8]) {
             vlq(&track, delta)

@@ -67,6 +67,7 @@ public enum MusicXMLWriter {
     }
 
     static func part(_ melody: Melody, id: String) -> String {
+        let melody = melody.withUsableMeter
         let meter = melody.meter ?? Meter(4, 4)
         let pieces = melody.barPieces(barLength: meter.barLength)
         var divisions = 1
