@@ -1,6 +1,7 @@
 /// Writes melodies as ABC 2.1, one tune per melody (`X:` numbered from 1) with `T: M: L: Q: K:` headers,
-/// bar lines from the meter, notes tied across bar lines, and accidentals written wherever the key
-/// signature and the accidentals earlier in the bar would give another pitch.
+/// bar lines from the meter (after the pickup), notes tied across bar lines, tuplets `(p:q:n` for lengths
+/// in thirds, fifths, sevenths and ninths, and accidentals written wherever the key signature and the
+/// accidentals earlier in the bar would give another pitch.
 public enum ABCWriter {
     public static func write(_ melodies: [Melody]) -> String {
         var out = ""
@@ -40,15 +41,29 @@ public enum ABCWriter {
         var currentBar = pieces.first?.bar ?? 1
         var barsOnLine = 0
         var line = ""
-        for piece in pieces {
+        var tupletLeft = 0
+        var tupletScale = QuarterLength(1)
+        for (index, piece) in pieces.enumerated() {
             if piece.bar != currentBar {
                 line += melody.meter == nil ? " " : " |"
-                barAccidentals = [:]
+                // Without a meter no bar line is written, so accidentals keep going.
+                if melody.meter != nil { barAccidentals = [:] }
                 currentBar = piece.bar
                 barsOnLine += 1
                 if barsOnLine == 4 { out += line.trimmingCharacters(in: .whitespaces) + "\n"; line = ""; barsOnLine = 0 }
             }
             line += " "
+            // Lengths with an odd factor (thirds, fifths …) are written as a tuplet `(p:q:n` of plain lengths.
+            if tupletLeft == 0, let p = tupletFactor(piece.duration / unit) {
+                var count = 1
+                while index + count < pieces.count, count < 64, tupletFactor(pieces[index + count].duration / unit) == p {
+                    count += 1
+                }
+                let q = 1 << (Int.bitWidth - 1 - p.leadingZeroBitCount)  // the power of two below p
+                line += "(\(p):\(q):\(count)"
+                tupletLeft = count
+                tupletScale = QuarterLength(p, q)
+            }
             if let midi = piece.pitch {
                 let spelled = SpelledPitch(midi: midi, fifths: fifths)
                 let expected = barAccidentals[spelled.letter] ?? signature[spelled.letter]
@@ -71,12 +86,26 @@ public enum ABCWriter {
             } else {
                 line += "z"
             }
-            line += length(piece.duration / unit)
+            if tupletLeft > 0 {
+                line += length(piece.duration / unit * tupletScale)
+                tupletLeft -= 1
+            } else {
+                line += length(piece.duration / unit)
+            }
             if piece.tieOut { line += "-" }
         }
         line += melody.meter == nil ? "" : " |]"
         out += line.trimmingCharacters(in: .whitespaces) + "\n"
         return out
+    }
+
+    /// The odd factor p (3, 5, 7 or 9) of a length's denominator when the length times p / q (q the power
+    /// of two below p) is a plain binary length; nil otherwise.
+    static func tupletFactor(_ multiple: QuarterLength) -> Int? {
+        let d = multiple.denominator
+        let odd = d >> d.trailingZeroBitCount
+        guard [3, 5, 7, 9].contains(odd) else { return nil }
+        return odd
     }
 
     static func length(_ multiple: QuarterLength) -> String {
