@@ -183,9 +183,9 @@ public struct KernReader: Sendable {
             for (index, field) in fields.enumerated() where index < columns.count {
                 let column = columns[index]
                 guard column.kind == "**kern", seen.insert(column.spine).inserted else { continue }
-                guard var track = tracks[column.spine] else { continue }
-                try readField(bytes, field, into: &track.builder, file: file, line: lineNumber)
-                tracks[column.spine] = track
+                guard tracks[column.spine] != nil else { continue }
+                // In place, so the notes array is not copied for every line.
+                try readField(bytes, field, into: &tracks[column.spine]!.builder, file: file, line: lineNumber)
             }
         }
         if !columns.isEmpty { try finishPiece() }
@@ -237,9 +237,8 @@ public struct KernReader: Sendable {
                 if token.hasPrefix("**") {
                     column.kind = token
                     if token == "**kern" && tracks[column.spine] == nil { tracks[column.spine] = Track() }
-                } else if column.kind == "**kern", var track = tracks[column.spine] {
-                    applyInterpretation(token, to: &track)
-                    tracks[column.spine] = track
+                } else if column.kind == "**kern", tracks[column.spine] != nil {
+                    applyInterpretation(token, to: &tracks[column.spine]!)
                 }
                 result.append(column)
             }
