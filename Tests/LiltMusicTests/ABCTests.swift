@@ -78,6 +78,9 @@ func abcRepeats() throws {
     let melody = try #require(try ABCReader().read(text).first)
     #expect(melody.notes.map { $0.pitch!.midi } == [60, 62, 60, 62, 64, 65, 64, 65, 67, 69, 71, 72, 71, 72])
     let endings = "X:1\nL:1/4\nK:D\nA B |1 c d :|2 e f |]\n"
+    // A body line that begins like a field (`D:|`) is music.
+    let lookalike = "X:1\nL:1/4\nK:C\nC |\nD:|\n"
+    #expect(try ABCReader().read(lookalike).first?.notes.map { $0.pitch!.midi } == [60, 62, 60, 62])
     #expect(try ABCReader().read(endings).first?.notes.map { $0.pitch!.midi } == [69, 71, 73, 74, 69, 71, 76, 78])
 }
 

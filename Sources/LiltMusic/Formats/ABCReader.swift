@@ -125,8 +125,10 @@ private struct ABCParser {
                 continue
             }
             if lineEnd == start { continue }  // a comment line
-            // Field line: a letter and a colon.
-            if lineEnd - start >= 2, bytes[start + 1] == UInt8(ascii: ":"), isFieldLetter(bytes[start]) {
+            // Field line: a letter and a colon. In a tune body only the fields ABC allows there count, so
+            // that music such as `D:|` is not taken for a field.
+            if lineEnd - start >= 2, bytes[start + 1] == UInt8(ascii: ":"), isFieldLetter(bytes[start]),
+               !inBody || Self.bodyFields.contains(bytes[start]) {
                 try field(bytes[start], value: start + 2..<lineEnd)
                 continue
             }
@@ -139,6 +141,9 @@ private struct ABCParser {
         if melodies.isEmpty { throw ABCError.noTunes(file: file) }
         return melodies
     }
+
+    /// Fields that may appear in a tune body (ABC 2.1, 3.1), plus X: which starts the next tune.
+    static let bodyFields = Set("IKLMmNPQRrsTUVWwX+".utf8)
 
     func isFieldLetter(_ byte: UInt8) -> Bool {
         (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == UInt8(ascii: "+")
