@@ -1,10 +1,16 @@
 /// Inverted dropout: y = x ⊙ m with m = 0 (probability p) or 1/(1 − p), so evaluation needs no scaling.
 /// Forward keeps the mask; backward multiplies the incoming gradient by it.
+///
+/// The mask of each row is drawn from its own generator, seeded from (seed, pass, layer, row): masks do
+/// not depend on how rows are shared among threads, and resuming needs only the pass counter.
 enum Dropout {
     static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<Float>,
-                        count: Int, probability: Float, generator: inout SeededGenerator) {
+                        row: Int, width: Int, probability: Float, seed: UInt64, pass: UInt64, layer: Int) {
+        var generator = SeededGenerator(seed: seed ^ (pass &* 0x9E37_79B9_7F4A_7C15)
+            ^ (UInt64(layer + 1) &* 0xC2B2_AE3D_27D4_EB4F) ^ (UInt64(row + 1) &* 0x1656_67B1_9E37_79F9))
         let scale = 1 / (1 - probability)
-        for index in 0..<count {
+        let offset = row * width
+        for index in offset..<offset + width {
             let keep = generator.nextUnitFloat() >= probability
             mask[index] = keep ? scale : 0
             y[index] = x[index] * mask[index]

@@ -40,12 +40,15 @@ final class LSTMLayerWorkspace {
         training && dropped != nil ? dropped!.pointer : hOut.pointer
     }
 
-    /// The recurrence over `steps` steps, after `gates` holds x·W_ihᵀ + b_ih + b_hh for every row.
-    /// `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t is zero.
-    func recur(steps: Int, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>, backend: GemmBackend) {
-        let h = hidden, b = batch
+    /// The recurrence over `steps` steps for streams `streams`, after `gates` holds x·W_ihᵀ + b_ih + b_hh
+    /// for their rows. `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t
+    /// is zero. Streams are independent, so disjoint ranges can run at the same time.
+    func recur(steps: Int, streams: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
+               backend: GemmBackend) {
+        let h = hidden, b = batch, first = streams.lowerBound, width = streams.count
+        guard width > 0 else { return }
         // The state the first step starts from.
-        for row in 0..<b {
+        for row in streams {
             let reset = resets[row] != 0
             for j in 0..<h {
                 hPrev.pointer[row * h + j] = reset ? 0 : hState.pointer[row * h + j]
@@ -53,45 +56,45 @@ final class LSTMLayerWorkspace {
             }
         }
         for t in 0..<steps {
-            let gatesT = gates.pointer + t * b * 4 * h
+            let rowT = t * b + first
             // gates_t += h_{t-1} · W_hhᵀ
-            gemm(.none, .transposed, m: b, n: 4 * h, k: h, alpha: 1, a: hPrev.pointer + t * b * h, lda: h,
-                 b: weightHH, ldb: h, beta: 1, c: gatesT, ldc: 4 * h, backend: backend)
+            gemm(.none, .transposed, m: width, n: 4 * h, k: h, alpha: 1, a: hPrev.pointer + rowT * h, lda: h,
+                 b: weightHH, ldb: h, beta: 1, c: gates.pointer + rowT * 4 * h, ldc: 4 * h, backend: backend)
             let last = t == steps - 1
-            for row in 0..<b {
+            for row in streams {
                 let r = t * b + row
-                let next = last ? nil : (t + 1) * b + row
+                let next = (t + 1) * b + row
+                let cNext = last ? cState.pointer + row * h : cPrev.pointer + next * h
+                let hNext = last ? hState.pointer + row * h : hPrev.pointer + next * h
                 lstmCellForward(
-                    gates: gatesT + row * 4 * h, cPrev: cPrev.pointer + r * h, tanhC: tanhC.pointer + r * h,
-                    hOut: hOut.pointer + r * h,
-                    cNext: next.map { cPrev.pointer + $0 * h } ?? cState.pointer + row * h,
-                    hNext: next.map { hPrev.pointer + $0 * h } ?? hState.pointer + row * h,
-                    resetNext: next.map { resets[$0] != 0 } ?? false, hidden: h)
+                    gates: gates.pointer + r * 4 * h, cPrev: cPrev.pointer + r * h, tanhC: tanhC.pointer + r * h,
+                    hOut: hOut.pointer + r * h, cNext: cNext, hNext: hNext,
+                    resetNext: last ? false : resets[next] != 0, hidden: h)
             }
         }
     }
 
-    /// Backward through the recurrence: from ∂L/∂h in `dY` to ∂L/∂a in `gates`. The gradient does not
-    /// flow into the carried state (truncated BPTT) nor across a song start.
-    func recurBackward(steps: Int, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
-                       backend: GemmBackend) {
-        let h = hidden, b = batch
-        dhNext.zero()
-        dcNext.zero()
+    /// Backward through the recurrence for streams `streams`: from ∂L/∂h in `dY` to ∂L/∂a in `gates`.
+    /// The gradient does not flow into the carried state (truncated BPTT) nor across a song start.
+    func recurBackward(steps: Int, streams: Range<Int>, weightHH: UnsafePointer<Float>,
+                       resets: UnsafePointer<UInt8>, backend: GemmBackend) {
+        let h = hidden, b = batch, first = streams.lowerBound, width = streams.count
+        guard width > 0 else { return }
+        (dhNext.pointer + first * h).update(repeating: 0, count: width * h)
+        (dcNext.pointer + first * h).update(repeating: 0, count: width * h)
         for t in stride(from: steps - 1, through: 0, by: -1) {
-            let gatesT = gates.pointer + t * b * 4 * h
-            for row in 0..<b {
+            for row in streams {
                 let r = t * b + row
                 lstmCellBackward(
-                    gates: gatesT + row * 4 * h, cPrev: cPrev.pointer + r * h, tanhC: tanhC.pointer + r * h,
+                    gates: gates.pointer + r * 4 * h, cPrev: cPrev.pointer + r * h, tanhC: tanhC.pointer + r * h,
                     dH: dY.pointer + r * h, dhNext: dhNext.pointer + row * h, dcNext: dcNext.pointer + row * h,
                     cut: resets[r] != 0, hidden: h)
             }
             if t > 0 {
                 // ∂L/∂h_{t-1} = ∂L/∂a_t · W_hh, nothing across a song start.
-                gemm(.none, .none, m: b, n: h, k: 4 * h, alpha: 1, a: gatesT, lda: 4 * h,
-                     b: weightHH, ldb: h, beta: 0, c: dhNext.pointer, ldc: h, backend: backend)
-                for row in 0..<b where resets[t * b + row] != 0 {
+                gemm(.none, .none, m: width, n: h, k: 4 * h, alpha: 1, a: gates.pointer + (t * b + first) * 4 * h,
+                     lda: 4 * h, b: weightHH, ldb: h, beta: 0, c: dhNext.pointer + first * h, ldc: h, backend: backend)
+                for row in streams where resets[t * b + row] != 0 {
                     (dhNext.pointer + row * h).update(repeating: 0, count: h)
                 }
             }

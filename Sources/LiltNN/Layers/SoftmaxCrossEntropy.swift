@@ -10,15 +10,14 @@ enum SoftmaxCrossEntropy {
         var onsetLoss: Double = 0, onsetCount = 0, onsetCorrect = 0
     }
 
-    /// Loss and accuracy of every counted row, and the gradient in place of the logits when `gradient`
+    /// Loss and accuracy of every counted row in `rows`, and the gradient (scaled by `scale`, 1 / the
+    /// number of counted rows of the whole window) in place of the logits when `gradient`
     /// (otherwise the logits are left as they are).
-    static func apply(logits: UnsafeMutablePointer<Float>, rows: Int, vocabulary v: Int,
-                      targets: UnsafePointer<Int32>, onsets: UnsafePointer<Bool>?, gradient: Bool) -> RowTotals {
+    static func apply(logits: UnsafeMutablePointer<Float>, rows: Range<Int>, vocabulary v: Int,
+                      targets: UnsafePointer<Int32>, onsets: UnsafePointer<Bool>?, gradient: Bool,
+                      scale: Float) -> RowTotals {
         var totals = RowTotals()
-        var counted = 0
-        for row in 0..<rows where targets[row] >= 0 { counted += 1 }
-        let scale = counted > 0 ? 1 / Float(counted) : 0
-        for row in 0..<rows {
+        for row in rows {
             let x = logits + row * v
             let target = Int(targets[row])
             if target < 0 {

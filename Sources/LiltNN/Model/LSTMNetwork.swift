@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loss, accuracy and counts of one forward pass over a window.
 public struct WindowTotals: Sendable, Equatable {
     /// Sum of the natural-log cross-entropy over counted steps.
@@ -29,12 +31,19 @@ public struct WindowTotals: Sendable, Equatable {
 ///
 /// A window is given as `inputs`, `targets` (−1: no loss) and `resets` (≠ 0: the stream starts a song at
 /// this step, so its state before the step is zero), each [T, B] time-major (index t·B + b).
+///
+/// Work is shared among `threads` by splitting the streams (the recurrence of different streams is
+/// independent, so threads meet only between layers) and the rows or columns of the large products; each
+/// thread's OpenBLAS call runs single-threaded in that thread. Results depend on the seed and the thread
+/// count only.
 public final class LSTMNetwork {
     public let config: LSTMConfig
     public let layout: ParameterLayout
     public let batch: Int
     public let steps: Int
     let backend: GemmBackend
+    /// Threads sharing a pass.
+    public let threads: Int
     let parameters: FloatBuffer
     let gradients: FloatBuffer
     let layers: [LSTMLayerWorkspace]
@@ -48,20 +57,25 @@ public final class LSTMNetwork {
     let resets: UnsafeMutablePointer<UInt8>
     /// onsets[token]: the token counts as an onset in the onset-only figures.
     let onsets: UnsafeMutablePointer<Bool>
-    var dropoutGenerator: SeededGenerator
+    let dropoutSeed: UInt64
+    /// Training passes made so far: with the seed, it fixes the next dropout masks.
+    public var passes: UInt64 = 0
     /// Steps of the last forward pass, and whether it was a training pass.
     private var lastSteps = 0
     private var lastTraining = false
 
     /// A graph over `model`'s parameters. `onsetTokens` are counted apart in the onset-only figures.
+    /// `threads` > 1 sets OpenBLAS to one thread per call (the threads here share the work instead).
     public init(model: LSTMModel, batch: Int, steps: Int, onsetTokens: Set<Int> = [], dropoutSeed: UInt64 = 0,
-                backend: GemmBackend = .blas) {
+                threads: Int = 2, backend: GemmBackend = .blas) {
         precondition(batch >= 1 && steps >= 1, "a window needs at least one stream and one step")
         config = model.config
         layout = model.layout
         self.batch = batch
         self.steps = steps
         self.backend = backend
+        self.threads = max(1, min(threads, batch))
+        if self.threads > 1 { BLASInfo.setThreads(1) }
         parameters = FloatBuffer(model.parameters)
         gradients = FloatBuffer(count: layout.count)
         let n = batch * steps, h = config.hidden, v = config.vocabularySize
@@ -85,7 +99,7 @@ public final class LSTMNetwork {
         resets = .allocate(capacity: n); resets.initialize(repeating: 1, count: n)
         onsets = .allocate(capacity: max(v, 1)); onsets.initialize(repeating: false, count: max(v, 1))
         for token in onsetTokens where token >= 0 && token < v { onsets[token] = true }
-        dropoutGenerator = SeededGenerator(seed: dropoutSeed)
+        self.dropoutSeed = dropoutSeed
     }
 
     deinit {
@@ -121,10 +135,18 @@ public final class LSTMNetwork {
         }
     }
 
-    /// The random stream of the dropout masks (to save and restore when resuming).
-    public var dropoutState: SeededGenerator {
-        get { dropoutGenerator }
-        set { dropoutGenerator = newValue }
+    /// Runs `body(part)` for every part 0..<threads, in parallel.
+    private func parallel(_ body: (Int) -> Void) {
+        if threads == 1 { body(0); return }
+        withoutActuallyEscaping(body) { body in
+            let parts = Parts(run: body)
+            DispatchQueue.concurrentPerform(iterations: threads) { part in parts.run(part) }
+        }
+    }
+
+    /// The `part`-th of `threads` contiguous pieces of `0..<count`.
+    private func piece(_ part: Int, of count: Int) -> Range<Int> {
+        (count * part / threads)..<(count * (part + 1) / threads)
     }
 
     /// Runs the window: `windowInputs`, `windowTargets` (−1: no loss), `windowResets` are [T, B] with
@@ -145,16 +167,20 @@ public final class LSTMNetwork {
 
     /// The forward pass over the window already written in `inputs`, `targets`, `resets`.
     func forwardLoaded(steps t: Int, training: Bool) -> WindowTotals {
-        let n = t * batch, h = config.hidden, v = config.vocabularySize
+        let n = t * batch, h = config.hidden, v = config.vocabularySize, fourH = 4 * h
         let p = parameters.pointer
         for token in UnsafeBufferPointer(start: inputs, count: n) {
             precondition(token >= 0 && Int(token) < v, "input token \(token) outside the vocabulary 0..<\(v)")
         }
+        var counted = 0
         for token in UnsafeBufferPointer(start: targets, count: n) {
             precondition(token < Int32(v), "target token \(token) outside the vocabulary 0..<\(v)")
+            if token >= 0 { counted += 1 }
         }
         lastSteps = t
         lastTraining = training
+        if training { passes += 1 }
+        let pass = passes
         var below: UnsafeMutablePointer<Float>? = nil
         if let embedded {
             let e = config.embedding
@@ -163,43 +189,68 @@ public final class LSTMNetwork {
             below = embedded.pointer
         }
         for (index, layer) in layers.enumerated() {
-            let fourH = 4 * h
             let wih = p + layout.weightIH[index].offset
             let bih = p + layout.biasIH[index].offset, bhh = p + layout.biasHH[index].offset
             for j in 0..<fourH { layer.biasSum[j] = bih[j] + bhh[j] }
-            if let x = below {
-                // gates = x · W_ihᵀ + b for all T steps in one gemm.
-                for row in 0..<n { (layer.gates.pointer + row * fourH).update(from: layer.biasSum.pointer, count: fourH) }
-                gemm(.none, .transposed, m: n, n: fourH, k: layer.input, alpha: 1, a: x, lda: layer.input,
-                     b: wih, ldb: layer.input, beta: 1, c: layer.gates.pointer, ldc: fourH, backend: backend)
-            } else {
-                // One-hot input: gates = W_ih[:, token] + b, a row of W_ihᵀ.
-                let transposed = oneHotWeights!.pointer
+            let transposed = oneHotWeights?.pointer
+            if below == nil, let transposed {
                 for j in 0..<fourH { for token in 0..<v { transposed[token * fourH + j] = wih[j * v + token] } }
-                for row in 0..<n {
-                    let out = layer.gates.pointer + row * fourH
-                    out.update(from: layer.biasSum.pointer, count: fourH)
-                    addInPlace(out, transposed + Int(inputs[row]) * fourH, count: fourH)
+            }
+            let x = below
+            parallel { part in
+                let rows = piece(part, of: n)
+                for row in rows { (layer.gates.pointer + row * fourH).update(from: layer.biasSum.pointer, count: fourH) }
+                if let x {
+                    // gates = x · W_ihᵀ + b for all T steps in one gemm (shared by rows).
+                    gemm(.none, .transposed, m: rows.count, n: fourH, k: layer.input, alpha: 1,
+                         a: x + rows.lowerBound * layer.input, lda: layer.input, b: wih, ldb: layer.input, beta: 1,
+                         c: layer.gates.pointer + rows.lowerBound * fourH, ldc: fourH, backend: backend)
+                } else if let transposed {
+                    // One-hot input: gates = b + W_ih[:, token], a row of W_ihᵀ.
+                    for row in rows {
+                        addInPlace(layer.gates.pointer + row * fourH, transposed + Int(inputs[row]) * fourH, count: fourH)
+                    }
                 }
             }
-            layer.recur(steps: t, weightHH: p + layout.weightHH[index].offset, resets: resets, backend: backend)
-            if training, let mask = layer.mask, let dropped = layer.dropped {
-                Dropout.forward(layer.hOut.pointer, dropped.pointer, mask: mask.pointer, count: n * h,
-                                probability: config.dropout, generator: &dropoutGenerator)
+            parallel { part in
+                let streams = piece(part, of: batch)
+                layer.recur(steps: t, streams: streams, weightHH: p + layout.weightHH[index].offset, resets: resets,
+                            backend: backend)
+                if training, let mask = layer.mask, let dropped = layer.dropped {
+                    for step in 0..<t {
+                        for row in streams {
+                            Dropout.forward(layer.hOut.pointer, dropped.pointer, mask: mask.pointer, row: step * batch + row,
+                                            width: h, probability: config.dropout, seed: dropoutSeed, pass: pass,
+                                            layer: index)
+                        }
+                    }
+                }
             }
             below = layer.output(training: training)
         }
-        // Head: logits = y · W_headᵀ + b.
+        // Head: logits = y · W_headᵀ + b, then softmax cross-entropy, rows shared among threads.
         let top = below!
         let headBias = p + layout.headBias.offset
-        for row in 0..<n { (logits.pointer + row * v).update(from: headBias, count: v) }
-        gemm(.none, .transposed, m: n, n: v, k: h, alpha: 1, a: top, lda: h, b: p + layout.headWeight.offset, ldb: h,
-             beta: 1, c: logits.pointer, ldc: v, backend: backend)
-        let rows = SoftmaxCrossEntropy.apply(logits: logits.pointer, rows: n, vocabulary: v, targets: targets,
-                                             onsets: onsets, gradient: training)
+        let scale = counted > 0 ? 1 / Float(counted) : 0
+        var partTotals = [SoftmaxCrossEntropy.RowTotals](repeating: .init(), count: threads)
+        partTotals.withUnsafeMutableBufferPointer { results in
+            parallel { part in
+                let rows = piece(part, of: n)
+                for row in rows { (logits.pointer + row * v).update(from: headBias, count: v) }
+                gemm(.none, .transposed, m: rows.count, n: v, k: h, alpha: 1, a: top + rows.lowerBound * h, lda: h,
+                     b: p + layout.headWeight.offset, ldb: h, beta: 1, c: logits.pointer + rows.lowerBound * v, ldc: v,
+                     backend: backend)
+                results[part] = SoftmaxCrossEntropy.apply(logits: logits.pointer, rows: rows, vocabulary: v,
+                                                          targets: targets, onsets: onsets, gradient: training,
+                                                          scale: scale)
+            }
+        }
         var totals = WindowTotals()
-        totals.loss = rows.loss; totals.count = rows.count; totals.correct = rows.correct
-        totals.onsetLoss = rows.onsetLoss; totals.onsetCount = rows.onsetCount; totals.onsetCorrect = rows.onsetCorrect
+        for rows in partTotals {
+            totals.loss += rows.loss; totals.count += rows.count; totals.correct += rows.correct
+            totals.onsetLoss += rows.onsetLoss; totals.onsetCount += rows.onsetCount
+            totals.onsetCorrect += rows.onsetCorrect
+        }
         return totals
     }
 
@@ -217,48 +268,92 @@ public final class LSTMNetwork {
         let p = parameters.pointer, g = gradients.pointer
         gradients.zero()
         let training = lastTraining
-        // Head: ∂W = ∂logitsᵀ · y, ∂b = Σ rows ∂logits, ∂y = ∂logits · W.
+        // Head: ∂W = ∂logitsᵀ · y, ∂b = Σ rows ∂logits (both shared by vocabulary rows), ∂y = ∂logits · W
+        // (shared by window rows).
         let top = layers.last!
         let y = top.output(training: training)
-        gemm(.transposed, .none, m: v, n: h, k: n, alpha: 1, a: logits.pointer, lda: v, b: y, ldb: h,
-             beta: 0, c: g + layout.headWeight.offset, ldc: h, backend: backend)
-        for row in 0..<n { addInPlace(g + layout.headBias.offset, logits.pointer + row * v, count: v) }
-        gemm(.none, .none, m: n, n: h, k: v, alpha: 1, a: logits.pointer, lda: v, b: p + layout.headWeight.offset,
-             ldb: h, beta: 0, c: top.dY.pointer, ldc: h, backend: backend)
+        parallel { part in
+            let tokens = piece(part, of: v), rows = piece(part, of: n)
+            gemm(.transposed, .none, m: tokens.count, n: h, k: n, alpha: 1, a: logits.pointer + tokens.lowerBound,
+                 lda: v, b: y, ldb: h, beta: 0, c: g + layout.headWeight.offset + tokens.lowerBound * h, ldc: h,
+                 backend: backend)
+            let dBias = g + layout.headBias.offset
+            for row in 0..<n {
+                for token in tokens { dBias[token] += logits.pointer[row * v + token] }
+            }
+            gemm(.none, .none, m: rows.count, n: h, k: v, alpha: 1, a: logits.pointer + rows.lowerBound * v, lda: v,
+                 b: p + layout.headWeight.offset, ldb: h, beta: 0, c: top.dY.pointer + rows.lowerBound * h, ldc: h,
+                 backend: backend)
+        }
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[index]
-            if training, let mask = layer.mask { Dropout.backward(layer.dY.pointer, mask: mask.pointer, count: n * h) }
             let whh = p + layout.weightHH[index].offset
-            layer.recurBackward(steps: t, weightHH: whh, resets: resets, backend: backend)
-            let dG = layer.gates.pointer
-            // Weight gradients of the whole window, one gemm per matrix.
-            gemm(.transposed, .none, m: fourH, n: h, k: n, alpha: 1, a: dG, lda: fourH, b: layer.hPrev.pointer,
-                 ldb: h, beta: 0, c: g + layout.weightHH[index].offset, ldc: h, backend: backend)
-            let dbih = g + layout.biasIH[index].offset
-            for row in 0..<n { addInPlace(dbih, dG + row * fourH, count: fourH) }
-            (g + layout.biasHH[index].offset).update(from: dbih, count: fourH)
-            let dwih = g + layout.weightIH[index].offset
-            if index > 0 || embedded != nil {
-                let x = index > 0 ? layers[index - 1].output(training: training) : embedded!.pointer
-                gemm(.transposed, .none, m: fourH, n: layer.input, k: n, alpha: 1, a: dG, lda: fourH, b: x,
-                     ldb: layer.input, beta: 0, c: dwih, ldc: layer.input, backend: backend)
-                // ∂x = ∂a · W_ih, into the layer below's ∂y (or the embedding's gradient rows).
-                let dX = index > 0 ? layers[index - 1].dY.pointer : dEmbedded!.pointer
-                gemm(.none, .none, m: n, n: layer.input, k: fourH, alpha: 1, a: dG, lda: fourH,
-                     b: p + layout.weightIH[index].offset, ldb: layer.input, beta: 0, c: dX, ldc: layer.input,
-                     backend: backend)
-            } else {
-                // One-hot: scatter rows of ∂a into ∂W_ihᵀ, then transpose into place.
-                let dT = dOneHotWeights!.pointer
-                dOneHotWeights!.zero()
-                for row in 0..<n { addInPlace(dT + Int(inputs[row]) * fourH, dG + row * fourH, count: fourH) }
-                for j in 0..<fourH { for token in 0..<v { dwih[j * v + token] = dT[token * fourH + j] } }
+            parallel { part in
+                let streams = piece(part, of: batch)
+                if training, let mask = layer.mask {
+                    for step in 0..<t {
+                        let first = step * batch + streams.lowerBound
+                        Dropout.backward(layer.dY.pointer + first * h, mask: mask.pointer + first * h,
+                                         count: streams.count * h)
+                    }
+                }
+                layer.recurBackward(steps: t, streams: streams, weightHH: whh, resets: resets, backend: backend)
             }
+            let dG = layer.gates.pointer
+            let denseInput = index > 0 || embedded != nil
+            let x = index > 0 ? layers[index - 1].output(training: training) : embedded?.pointer
+            let dX = index > 0 ? layers[index - 1].dY.pointer : dEmbedded?.pointer
+            let dwih = g + layout.weightIH[index].offset, dwhh = g + layout.weightHH[index].offset
+            let dbih = g + layout.biasIH[index].offset
+            let input = layer.input
+            parallel { part in
+                // Weight gradients of the whole window, one gemm per matrix (shared by gate rows).
+                let gateRows = piece(part, of: fourH), rows = piece(part, of: n)
+                gemm(.transposed, .none, m: gateRows.count, n: h, k: n, alpha: 1, a: dG + gateRows.lowerBound, lda: fourH,
+                     b: layer.hPrev.pointer, ldb: h, beta: 0, c: dwhh + gateRows.lowerBound * h, ldc: h, backend: backend)
+                for row in 0..<n {
+                    addInPlace(dbih + gateRows.lowerBound, dG + row * fourH + gateRows.lowerBound, count: gateRows.count)
+                }
+                if denseInput, let x, let dX {
+                    gemm(.transposed, .none, m: gateRows.count, n: input, k: n, alpha: 1, a: dG + gateRows.lowerBound,
+                         lda: fourH, b: x, ldb: input, beta: 0, c: dwih + gateRows.lowerBound * input, ldc: input,
+                         backend: backend)
+                    // ∂x = ∂a · W_ih, into the layer below's ∂y (or the embedding's rows).
+                    gemm(.none, .none, m: rows.count, n: input, k: fourH, alpha: 1, a: dG + rows.lowerBound * fourH,
+                         lda: fourH, b: p + layout.weightIH[index].offset, ldb: input, beta: 0,
+                         c: dX + rows.lowerBound * input, ldc: input, backend: backend)
+                } else if let dT = dOneHotWeights?.pointer {
+                    // One-hot: scatter ∂a rows into ∂W_ihᵀ, then transpose into place (shared by gate columns).
+                    for token in 0..<v { (dT + token * fourH + gateRows.lowerBound).update(repeating: 0, count: gateRows.count) }
+                    for row in 0..<n {
+                        addInPlace(dT + Int(inputs[row]) * fourH + gateRows.lowerBound,
+                                   dG + row * fourH + gateRows.lowerBound, count: gateRows.count)
+                    }
+                    for j in gateRows { for token in 0..<v { dwih[j * v + token] = dT[token * fourH + j] } }
+                }
+            }
+            (g + layout.biasHH[index].offset).update(from: dbih, count: fourH)
         }
         if let dEmbedded {
             let e = config.embedding
             let dTable = g + layout.embedding!.offset
-            for row in 0..<n { addInPlace(dTable + Int(inputs[row]) * e, dEmbedded.pointer + row * e, count: e) }
+            parallel { part in
+                let columns = piece(part, of: e)
+                for row in 0..<n {
+                    addInPlace(dTable + Int(inputs[row]) * e + columns.lowerBound,
+                               dEmbedded.pointer + row * e + columns.lowerBound, count: columns.count)
+                }
+            }
         }
     }
+}
+
+/// Carries the body of a parallel phase into `concurrentPerform`.
+///
+/// `@unchecked Sendable` is safe here: `concurrentPerform` returns only after every part has run, so the
+/// closure never outlives the call that made it, and each part writes only its own rows or columns of the
+/// workspaces (the phases are written so that parts never write the same memory, and read only what no
+/// part writes in that phase).
+private struct Parts: @unchecked Sendable {
+    let run: (Int) -> Void
 }

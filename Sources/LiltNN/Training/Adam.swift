@@ -1,0 +1,66 @@
+import Foundation
+
+/// Adam over the whole parameter buffer at once (β1 0.9, β2 0.999, ε 1e-8, bias-corrected), exactly
+/// PyTorch's update: p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε).
+final class Adam {
+    let beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
+    let m: FloatBuffer, v: FloatBuffer
+    /// Updates made so far.
+    var step = 0
+
+    init(count: Int) {
+        m = FloatBuffer(count: count)
+        v = FloatBuffer(count: count)
+    }
+
+    func update(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, learningRate: Float) {
+        step += 1
+        let correction1 = 1 - Float(Foundation.pow(Double(beta1), Double(step)))
+        let correction2 = 1 - Float(Foundation.pow(Double(beta2), Double(step)))
+        let stepSize = FloatVector(repeating: learningRate / correction1)
+        let rootCorrection2 = FloatVector(repeating: correction2.squareRoot())
+        let b1 = FloatVector(repeating: beta1), b2 = FloatVector(repeating: beta2)
+        let oneMinusB1 = FloatVector(repeating: 1 - beta1), oneMinusB2 = FloatVector(repeating: 1 - beta2)
+        let eps = FloatVector(repeating: epsilon)
+        let count = m.count
+        var index = 0
+        while index < count {
+            let width = min(8, count - index)
+            let full = width == 8
+            let g = full ? loadVector(gradients + index) : loadPartial(gradients + index, width)
+            var mv = full ? loadVector(m.pointer + index) : loadPartial(m.pointer + index, width)
+            var vv = full ? loadVector(v.pointer + index) : loadPartial(v.pointer + index, width)
+            var p = full ? loadVector(parameters + index) : loadPartial(parameters + index, width)
+            mv = b1 * mv + oneMinusB1 * g
+            vv = b2 * vv + oneMinusB2 * g * g
+            p = p - stepSize * mv / (vv.squareRoot() / rootCorrection2 + eps)
+            if full {
+                storeVector(mv, m.pointer + index); storeVector(vv, v.pointer + index); storeVector(p, parameters + index)
+            } else {
+                storePartial(mv, m.pointer + index, width); storePartial(vv, v.pointer + index, width)
+                storePartial(p, parameters + index, width)
+            }
+            index += 8
+        }
+    }
+}
+
+/// Scales the gradient so its global L2 norm is at most `maxNorm` (PyTorch's `clip_grad_norm_`:
+/// factor maxNorm / (norm + 1e-6) when the norm exceeds it). Returns the norm before clipping, which is
+/// not finite when the gradient holds NaN or ∞.
+func clipGradientNorm(_ gradients: UnsafeMutablePointer<Float>, count: Int, maxNorm: Float?) -> Double {
+    var sum = 0.0
+    var index = 0
+    while index + 8 <= count {
+        let g = loadVector(gradients + index)
+        sum += Double((g * g).sum())
+        index += 8
+    }
+    while index < count { sum += Double(gradients[index] * gradients[index]); index += 1 }
+    let norm = sum.squareRoot()
+    if let maxNorm, norm.isFinite, norm > Double(maxNorm) {
+        let factor = Float(Double(maxNorm) / (norm + 1e-6))
+        for index in 0..<count { gradients[index] *= factor }
+    }
+    return norm
+}

@@ -1,0 +1,54 @@
+/// One optimization step on a window: forward, backward, gradient clipping, Adam. The primitive that
+/// `Trainer` runs over a corpus and that `lilt bench train` times.
+public final class WindowTrainer {
+    public let network: LSTMNetwork
+    let adam: Adam
+    /// Learning rate of the next steps.
+    public var learningRate: Float
+    /// Largest global gradient norm (nil: no clipping).
+    public var clipNorm: Float?
+
+    public init(model: LSTMModel, batch: Int, steps: Int, learningRate: Float, clipNorm: Float?,
+                onsetTokens: Set<Int> = [], dropoutSeed: UInt64 = 0, backend: GemmBackend = .blas) {
+        network = LSTMNetwork(model: model, batch: batch, steps: steps, onsetTokens: onsetTokens,
+                              dropoutSeed: dropoutSeed, backend: backend)
+        adam = Adam(count: model.layout.count)
+        self.learningRate = learningRate
+        self.clipNorm = clipNorm
+    }
+
+    /// What one step measured.
+    public struct StepResult: Sendable {
+        public var totals: WindowTotals
+        /// Global gradient norm before clipping (not finite when the gradient is not).
+        public var gradientNorm: Double
+        /// False when the loss or the gradient was NaN or ∞: the parameters were left unchanged.
+        public var isFinite: Bool
+    }
+
+    /// Trains on one window ([T, B] arrays as in `LSTMNetwork.forward`). A step whose loss or gradient is
+    /// not finite changes no parameter.
+    @discardableResult
+    public func step(inputs: [Int32], targets: [Int32], resets: [UInt8]) -> StepResult {
+        let totals = network.forward(inputs: inputs, targets: targets, resets: resets, training: true)
+        network.backward()
+        let norm = clipGradientNorm(network.gradients.pointer, count: network.gradients.count, maxNorm: clipNorm)
+        let finite = totals.loss.isFinite && norm.isFinite
+        if finite {
+            adam.update(parameters: network.parameters.pointer, gradients: network.gradients.pointer,
+                        learningRate: learningRate)
+        }
+        return StepResult(totals: totals, gradientNorm: norm, isFinite: finite)
+    }
+
+    /// Adam's state: first and second moments (parameter layout) and the number of updates made.
+    public var optimizerState: (m: [Float], v: [Float], step: Int) {
+        get { (adam.m.array, adam.v.array, adam.step) }
+        set {
+            precondition(newValue.m.count == adam.m.count && newValue.v.count == adam.v.count, "optimizer state size")
+            newValue.m.withUnsafeBufferPointer { adam.m.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            newValue.v.withUnsafeBufferPointer { adam.v.pointer.update(from: $0.baseAddress!, count: $0.count) }
+            adam.step = newValue.step
+        }
+    }
+}
