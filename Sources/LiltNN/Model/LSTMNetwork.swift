@@ -1,7 +1,7 @@
 import Foundation
 
 /// Loss, accuracy and counts of one forward pass over a window.
-public struct WindowTotals: Sendable, Equatable {
+public struct WindowTotals: Sendable, Equatable, Codable {
     /// Sum of the natural-log cross-entropy over counted steps.
     public var loss: Double = 0
     /// Steps with a target (the loss is `loss / count`).
@@ -311,10 +311,10 @@ public final class LSTMNetwork {
                 let gateRows = piece(part, of: fourH), rows = piece(part, of: n)
                 gemm(.transposed, .none, m: gateRows.count, n: h, k: n, alpha: 1, a: dG + gateRows.lowerBound, lda: fourH,
                      b: layer.hPrev.pointer, ldb: h, beta: 0, c: dwhh + gateRows.lowerBound * h, ldc: h, backend: backend)
-                for row in 0..<n {
-                    addInPlace(dbih + gateRows.lowerBound, dG + row * fourH + gateRows.lowerBound, count: gateRows.count)
-                }
                 if denseInput, let x, let dX {
+                    for row in 0..<n {
+                        addInPlace(dbih + gateRows.lowerBound, dG + row * fourH + gateRows.lowerBound, count: gateRows.count)
+                    }
                     gemm(.transposed, .none, m: gateRows.count, n: input, k: n, alpha: 1, a: dG + gateRows.lowerBound,
                          lda: fourH, b: x, ldb: input, beta: 0, c: dwih + gateRows.lowerBound * input, ldc: input,
                          backend: backend)
@@ -330,6 +330,10 @@ public final class LSTMNetwork {
                                    dG + row * fourH + gateRows.lowerBound, count: gateRows.count)
                     }
                     for j in gateRows { for token in 0..<v { dwih[j * v + token] = dT[token * fourH + j] } }
+                    // ∂b = Σ rows ∂a = Σ tokens ∂W_ihᵀ rows.
+                    for token in 0..<v {
+                        addInPlace(dbih + gateRows.lowerBound, dT + token * fourH + gateRows.lowerBound, count: gateRows.count)
+                    }
                 }
             }
             (g + layout.biasHH[index].offset).update(from: dbih, count: fourH)

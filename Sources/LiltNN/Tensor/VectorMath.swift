@@ -8,7 +8,15 @@ typealias FloatVector = SIMD8<Float>
 
 @inline(__always)
 func vectorExp(_ input: FloatVector) -> FloatVector {
-    let x = input.clamped(lowerBound: FloatVector(repeating: -87.3), upperBound: FloatVector(repeating: 88.3))
+    // Clamp to the range where 2ⁿ is a normal float, as a bitwise select (it compiles to a few vector
+    // instructions, where the generic `clamped` does not inline).
+    let low = FloatVector(repeating: -87.3), high = FloatVector(repeating: 88.3)
+    let below = unsafeBitCast(input .< low, to: SIMD8<UInt32>.self)
+    let above = unsafeBitCast(input .> high, to: SIMD8<UInt32>.self)
+    let inputBits = unsafeBitCast(input, to: SIMD8<UInt32>.self)
+    let clampedBits = (inputBits & ~(below | above)) | (unsafeBitCast(low, to: SIMD8<UInt32>.self) & below)
+        | (unsafeBitCast(high, to: SIMD8<UInt32>.self) & above)
+    let x = unsafeBitCast(clampedBits, to: FloatVector.self)
     // n = round(x / ln 2) by the 1.5·2²³ trick: adding it rounds to an integer held in the low mantissa bits.
     let magic = FloatVector(repeating: 12_582_912)
     let shifted = x * FloatVector(repeating: 1.442_695_04) + magic

@@ -9,9 +9,10 @@ public final class WindowTrainer {
     public var clipNorm: Float?
 
     public init(model: LSTMModel, batch: Int, steps: Int, learningRate: Float, clipNorm: Float?,
-                onsetTokens: Set<Int> = [], dropoutSeed: UInt64 = 0, backend: GemmBackend = .blas) {
+                onsetTokens: Set<Int> = [], dropoutSeed: UInt64 = 0, threads: Int = 2,
+                backend: GemmBackend = .blas) {
         network = LSTMNetwork(model: model, batch: batch, steps: steps, onsetTokens: onsetTokens,
-                              dropoutSeed: dropoutSeed, backend: backend)
+                              dropoutSeed: dropoutSeed, threads: threads, backend: backend)
         adam = Adam(count: model.layout.count)
         self.learningRate = learningRate
         self.clipNorm = clipNorm
@@ -31,6 +32,19 @@ public final class WindowTrainer {
     @discardableResult
     public func step(inputs: [Int32], targets: [Int32], resets: [UInt8]) -> StepResult {
         let totals = network.forward(inputs: inputs, targets: targets, resets: resets, training: true)
+        network.backward()
+        let norm = clipGradientNorm(network.gradients.pointer, count: network.gradients.count, maxNorm: clipNorm)
+        let finite = totals.loss.isFinite && norm.isFinite
+        if finite {
+            adam.update(parameters: network.parameters.pointer, gradients: network.gradients.pointer,
+                        learningRate: learningRate)
+        }
+        return StepResult(totals: totals, gradientNorm: norm, isFinite: finite)
+    }
+
+    /// The step on the window already written into the network's buffers.
+    func stepLoaded(steps: Int) -> StepResult {
+        let totals = network.forwardLoaded(steps: steps, training: true)
         network.backward()
         let norm = clipGradientNorm(network.gradients.pointer, count: network.gradients.count, maxNorm: clipNorm)
         let finite = totals.loss.isFinite && norm.isFinite
