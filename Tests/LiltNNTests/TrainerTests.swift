@@ -107,8 +107,8 @@ func nonFiniteStops() throws {
     var model = smallModel()
     model.parameters[model.layout.tensor(named: "head.bias")!.offset] = .nan
     let trainer = try Trainer(model: model, corpus: repeatingCorpus(), options: options(epochs: 1))
-    #expect(throws: TrainingError.self) { try trainer.run() }
-    do { try trainer.run() } catch let error as TrainingError {
+    #expect(throws: TrainingError.self) { try trainer.run { _ in } }
+    do { try trainer.run { _ in } } catch let error as TrainingError {
         #expect(error.description.contains("diverged at epoch 1, batch 1"))
     }
     #expect(trainer.model.parameters.dropFirst(1).elementsEqual(model.parameters.dropFirst(1)) { $0 == $1 || ($0.isNaN && $1.isNaN) })
@@ -122,7 +122,7 @@ func classicMode() throws {
     let trainer = try Trainer(model: smallModel(), corpus: repeatingCorpus(songs: 2), options: settings)
     // / s / s / = 19 tokens: 18 target positions, 5 windows of 4.
     #expect(trainer.batchesPerEpoch == 5)
-    try trainer.run()
+    try trainer.run { _ in }
     #expect(trainer.history.last!.train.steps == 18)
     #expect(trainer.history.last!.train.loss < 0.05)
 }

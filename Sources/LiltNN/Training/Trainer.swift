@@ -96,7 +96,7 @@ public final class Trainer {
     /// gradient stops being finite (the parameters stay those of the step before; checkpoints already
     /// written stay as they are).
     @discardableResult
-    public func run(shouldStop: () -> Bool = { false }, onEvent: (TrainingEvent) -> Void = { _ in }) throws -> StopReason {
+    public func run(shouldStop: () -> Bool = { false }, onEvent: (TrainingEvent) -> Void) throws -> StopReason {
         let network = stepper.network
         let batch = options.batchSize, steps = options.sequenceLength
         onEvent(.started(batchesPerEpoch: batchesPerEpoch, trainingSongs: split.training.count,

@@ -21,15 +21,18 @@ public enum LearningRateSchedule: Sendable, Codable, Equatable {
 
 /// Everything that decides a training run besides the model and the corpus.
 public struct TrainingOptions: Sendable, Codable, Equatable {
-    /// Window length T (steps).
-    public var sequenceLength = 64
+    /// Window length T (steps). The defaults (T 32, B 32, learning rate 3e-3, with the default 2 × 256
+    /// model) reach a held-out cross-entropy of about 0.85 nats per step on the Essen `erk` songs in two
+    /// minutes on a 2-core machine (a 5-gram model: about 1.0); larger windows make fewer updates per epoch
+    /// and learn more slowly at first.
+    public var sequenceLength = 32
     /// Parallel streams B.
-    public var batchSize = 64
+    public var batchSize = 32
     /// Epochs at most.
     public var epochs = 20
     /// Stop after this much training time (minutes; checked at window boundaries), nil for no limit.
     public var minutes: Double? = nil
-    public var learningRate: Float = 2e-3
+    public var learningRate: Float = 3e-3
     /// Largest global gradient norm, nil for no clipping.
     public var clipNorm: Float? = 5
     public var schedule: LearningRateSchedule = .constant
