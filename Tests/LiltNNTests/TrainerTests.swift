@@ -137,3 +137,47 @@ func onsetFigures() throws {
     #expect(totals.count == 9)
     #expect(totals.onsetCount == 2)
 }
+
+@Test("Step schedule multiplies the rate every N epochs; plateau cuts it when validation stalls")
+func learningRateSchedules() throws {
+    var settings = options(epochs: 4)
+    settings.schedule = .step(epochs: 2, factor: 0.5)
+    let stepped = try Trainer(model: smallModel(), corpus: repeatingCorpus(), options: settings)
+    try stepped.run { _ in }
+    #expect(stepped.history.map(\.learningRate) == [0.02, 0.02, 0.01, 0.01])
+
+    settings.schedule = .plateau(patience: 1, factor: 0.1, minimum: 1e-4)
+    settings.learningRate = 5   // far too high: the loss cannot keep improving
+    settings.epochs = 10
+    settings.clipNorm = 1
+    let plateau = try Trainer(model: smallModel(), corpus: repeatingCorpus(), options: settings)
+    try plateau.run { _ in }
+    let rates = plateau.history.map(\.learningRate)
+    // With patience 1: every epoch that is not the best so far cuts the next epoch's rate by 10×.
+    for epoch in 0..<(rates.count - 1) {
+        let expected = plateau.history[epoch].isBest ? rates[epoch] : max(rates[epoch] * 0.1, 1e-4)
+        #expect(rates[epoch + 1] == expected, "epoch \(epoch + 1)")
+    }
+    #expect(rates.contains { $0 < 5 }, "no epoch stalled at learning rate 5: \(plateau.history.map(\.train.loss))")
+}
+
+@Test("Early stopping ends the run after the patience without improvement; a zero time limit stops at once")
+func earlyStoppingAndTimeLimit() throws {
+    var settings = options(epochs: 50)
+    settings.validationFraction = 0.5
+    settings.earlyStoppingPatience = 2
+    settings.learningRate = 0.05
+    let corpus = TokenCorpus(songs: [[1, 2, 3], [5, 4, 1, 1, 2]], endOfSong: 0, vocabularySize: 6)
+    let trainer = try Trainer(model: smallModel(), corpus: corpus, options: settings)
+    var stops: [StopReason] = []
+    let reason = try trainer.run { event in if case .stopped(let why) = event { stops.append(why) } }
+    guard case .earlyStopped(let best) = reason else { Issue.record("ran \(trainer.history.count) epochs: \(reason)"); return }
+    #expect(stops == [reason])
+    #expect(trainer.history.count == best + 2)
+    #expect(trainer.history[best - 1].isBest && !trainer.history.last!.isBest)
+
+    settings.minutes = 0
+    let limited = try Trainer(model: smallModel(), corpus: corpus, options: settings)
+    #expect(try limited.run { _ in } == .timeLimit)
+    #expect(limited.history.isEmpty)
+}

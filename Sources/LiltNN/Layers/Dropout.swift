@@ -9,11 +9,18 @@ enum Dropout {
         var generator = SeededGenerator(seed: seed ^ (pass &* 0x9E37_79B9_7F4A_7C15)
             ^ (UInt64(layer + 1) &* 0xC2B2_AE3D_27D4_EB4F) ^ (UInt64(row + 1) &* 0x1656_67B1_9E37_79F9))
         let scale = 1 / (1 - probability)
+        // Two 32-bit draws per 64-bit word; keep when the draw is at least p · 2³².
+        let threshold = UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295))
         let offset = row * width
-        for index in offset..<offset + width {
-            let keep = generator.nextUnitFloat() >= probability
-            mask[index] = keep ? scale : 0
-            y[index] = x[index] * mask[index]
+        var index = offset
+        while index < offset + width {
+            let word = generator.next()
+            for half in 0..<2 where index < offset + width {
+                let draw = UInt32(truncatingIfNeeded: word >> (32 * UInt64(half)))
+                mask[index] = draw >= threshold ? scale : 0
+                y[index] = x[index] * mask[index]
+                index += 1
+            }
         }
     }
 
