@@ -13,33 +13,43 @@ func lstmCellForward(
     hOut: UnsafeMutablePointer<Float>, cNext: UnsafeMutablePointer<Float>, hNext: UnsafeMutablePointer<Float>,
     resetNext: Bool, hidden: Int
 ) {
-    let zero = FloatVector(repeating: 0)
     var j = 0
-    while j < hidden {
-        let width = min(8, hidden - j)
-        let full = width == 8
-        @inline(__always) func load(_ p: UnsafePointer<Float>) -> FloatVector {
-            full ? loadVector(p) : loadPartial(p, width)
-        }
-        @inline(__always) func store(_ v: FloatVector, _ p: UnsafeMutablePointer<Float>) {
-            if full { storeVector(v, p) } else { storePartial(v, p, width) }
-        }
-        let i = vectorSigmoid(load(gates + j))
-        let f = vectorSigmoid(load(gates + hidden + j))
-        let g = vectorTanh(load(gates + 2 * hidden + j))
-        let o = vectorSigmoid(load(gates + 3 * hidden + j))
-        let c = f * load(cPrev + j) + i * g
+    while j + 8 <= hidden {
+        let i = vectorSigmoid(loadVector(gates + j))
+        let f = vectorSigmoid(loadVector(gates + hidden + j))
+        let g = vectorTanh(loadVector(gates + 2 * hidden + j))
+        let o = vectorSigmoid(loadVector(gates + 3 * hidden + j))
+        let c = f * loadVector(cPrev + j) + i * g
         let tc = vectorTanh(c)
         let h = o * tc
-        store(i, gates + j)
-        store(f, gates + hidden + j)
-        store(g, gates + 2 * hidden + j)
-        store(o, gates + 3 * hidden + j)
-        store(tc, tanhC + j)
-        store(h, hOut + j)
-        store(resetNext ? zero : c, cNext + j)
-        store(resetNext ? zero : h, hNext + j)
+        storeVector(i, gates + j)
+        storeVector(f, gates + hidden + j)
+        storeVector(g, gates + 2 * hidden + j)
+        storeVector(o, gates + 3 * hidden + j)
+        storeVector(tc, tanhC + j)
+        storeVector(h, hOut + j)
+        storeVector(resetNext ? FloatVector(repeating: 0) : c, cNext + j)
+        storeVector(resetNext ? FloatVector(repeating: 0) : h, hNext + j)
         j += 8
+    }
+    if j < hidden {
+        // The last (< 8) units: the same arithmetic on a padded vector.
+        let width = hidden - j
+        let i = vectorSigmoid(loadPartial(gates + j, width))
+        let f = vectorSigmoid(loadPartial(gates + hidden + j, width))
+        let g = vectorTanh(loadPartial(gates + 2 * hidden + j, width))
+        let o = vectorSigmoid(loadPartial(gates + 3 * hidden + j, width))
+        let c = f * loadPartial(cPrev + j, width) + i * g
+        let tc = vectorTanh(c)
+        let h = o * tc
+        storePartial(i, gates + j, width)
+        storePartial(f, gates + hidden + j, width)
+        storePartial(g, gates + 2 * hidden + j, width)
+        storePartial(o, gates + 3 * hidden + j, width)
+        storePartial(tc, tanhC + j, width)
+        storePartial(h, hOut + j, width)
+        storePartial(resetNext ? FloatVector(repeating: 0) : c, cNext + j, width)
+        storePartial(resetNext ? FloatVector(repeating: 0) : h, hNext + j, width)
     }
 }
 
@@ -53,34 +63,41 @@ func lstmCellBackward(
     dH: UnsafePointer<Float>, dhNext: UnsafePointer<Float>, dcNext: UnsafeMutablePointer<Float>,
     cut: Bool, hidden: Int
 ) {
-    let one = FloatVector(repeating: 1)
-    let zero = FloatVector(repeating: 0)
     var j = 0
-    while j < hidden {
-        let width = min(8, hidden - j)
-        let full = width == 8
-        @inline(__always) func load(_ p: UnsafePointer<Float>) -> FloatVector {
-            full ? loadVector(p) : loadPartial(p, width)
-        }
-        @inline(__always) func store(_ v: FloatVector, _ p: UnsafeMutablePointer<Float>) {
-            if full { storeVector(v, p) } else { storePartial(v, p, width) }
-        }
-        let i = load(gates + j)
-        let f = load(gates + hidden + j)
-        let g = load(gates + 2 * hidden + j)
-        let o = load(gates + 3 * hidden + j)
-        let tc = load(tanhC + j)
-        let dh = load(dH + j) + load(dhNext + j)
-        let dc = load(dcNext + j) + dh * o * (one - tc * tc)
-        let di = dc * g
-        let df = dc * load(cPrev + j)
-        let dg = dc * i
-        let dOut = dh * tc
-        store(di * i * (one - i), gates + j)
-        store(df * f * (one - f), gates + hidden + j)
-        store(dg * (one - g * g), gates + 2 * hidden + j)
-        store(dOut * o * (one - o), gates + 3 * hidden + j)
-        store(cut ? zero : dc * f, dcNext + j)
+    while j + 8 <= hidden {
+        let (dA, dcPrev) = cellBackwardMath(
+            i: loadVector(gates + j), f: loadVector(gates + hidden + j), g: loadVector(gates + 2 * hidden + j),
+            o: loadVector(gates + 3 * hidden + j), tc: loadVector(tanhC + j), cp: loadVector(cPrev + j),
+            dh: loadVector(dH + j) + loadVector(dhNext + j), dcNext: loadVector(dcNext + j))
+        storeVector(dA.0, gates + j)
+        storeVector(dA.1, gates + hidden + j)
+        storeVector(dA.2, gates + 2 * hidden + j)
+        storeVector(dA.3, gates + 3 * hidden + j)
+        storeVector(cut ? FloatVector(repeating: 0) : dcPrev, dcNext + j)
         j += 8
     }
+    if j < hidden {
+        let width = hidden - j
+        let (dA, dcPrev) = cellBackwardMath(
+            i: loadPartial(gates + j, width), f: loadPartial(gates + hidden + j, width),
+            g: loadPartial(gates + 2 * hidden + j, width), o: loadPartial(gates + 3 * hidden + j, width),
+            tc: loadPartial(tanhC + j, width), cp: loadPartial(cPrev + j, width),
+            dh: loadPartial(dH + j, width) + loadPartial(dhNext + j, width), dcNext: loadPartial(dcNext + j, width))
+        storePartial(dA.0, gates + j, width)
+        storePartial(dA.1, gates + hidden + j, width)
+        storePartial(dA.2, gates + 2 * hidden + j, width)
+        storePartial(dA.3, gates + 3 * hidden + j, width)
+        storePartial(cut ? FloatVector(repeating: 0) : dcPrev, dcNext + j, width)
+    }
+}
+
+/// ∂L/∂(aᵢ, a_f, a_g, a_o) and ∂L/∂c₋ from the activations and the incoming ∂L/∂h, ∂L/∂c.
+@inline(__always)
+private func cellBackwardMath(i: FloatVector, f: FloatVector, g: FloatVector, o: FloatVector, tc: FloatVector,
+                              cp: FloatVector, dh: FloatVector, dcNext: FloatVector)
+    -> ((FloatVector, FloatVector, FloatVector, FloatVector), FloatVector) {
+    let one = FloatVector(repeating: 1)
+    let dc = dcNext + dh * o * (one - tc * tc)
+    let di = dc * g, df = dc * cp, dg = dc * i, dOut = dh * tc
+    return ((di * i * (one - i), df * f * (one - f), dg * (one - g * g), dOut * o * (one - o)), dc * f)
 }

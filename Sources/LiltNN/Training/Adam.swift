@@ -24,23 +24,24 @@ final class Adam {
         let eps = FloatVector(repeating: epsilon)
         let count = m.count
         var index = 0
-        while index < count {
-            let width = min(8, count - index)
-            let full = width == 8
-            let g = full ? loadVector(gradients + index) : loadPartial(gradients + index, width)
-            var mv = full ? loadVector(m.pointer + index) : loadPartial(m.pointer + index, width)
-            var vv = full ? loadVector(v.pointer + index) : loadPartial(v.pointer + index, width)
-            var p = full ? loadVector(parameters + index) : loadPartial(parameters + index, width)
-            mv = b1 * mv + oneMinusB1 * g
-            vv = b2 * vv + oneMinusB2 * g * g
-            p = p - stepSize * mv / (vv.squareRoot() / rootCorrection2 + eps)
-            if full {
-                storeVector(mv, m.pointer + index); storeVector(vv, v.pointer + index); storeVector(p, parameters + index)
-            } else {
-                storePartial(mv, m.pointer + index, width); storePartial(vv, v.pointer + index, width)
-                storePartial(p, parameters + index, width)
-            }
+        @inline(__always) func update(_ g: FloatVector, _ m0: FloatVector, _ v0: FloatVector, _ p0: FloatVector)
+            -> (FloatVector, FloatVector, FloatVector) {
+            let mv = b1 * m0 + oneMinusB1 * g
+            let vv = b2 * v0 + oneMinusB2 * g * g
+            return (mv, vv, p0 - stepSize * mv / (vv.squareRoot() / rootCorrection2 + eps))
+        }
+        while index + 8 <= count {
+            let (mv, vv, p) = update(loadVector(gradients + index), loadVector(m.pointer + index),
+                                     loadVector(v.pointer + index), loadVector(parameters + index))
+            storeVector(mv, m.pointer + index); storeVector(vv, v.pointer + index); storeVector(p, parameters + index)
             index += 8
+        }
+        if index < count {
+            let width = count - index
+            let (mv, vv, p) = update(loadPartial(gradients + index, width), loadPartial(m.pointer + index, width),
+                                     loadPartial(v.pointer + index, width), loadPartial(parameters + index, width))
+            storePartial(mv, m.pointer + index, width); storePartial(vv, v.pointer + index, width)
+            storePartial(p, parameters + index, width)
         }
     }
 }
