@@ -95,3 +95,23 @@ func blasPathMatchesNaivePath(embedding: Int) {
     #expect(zip(results[0].logits, results[1].logits).map { abs($0 - $1) }.max()! <= 1e-5)
     #expect(zip(results[0].gradient, results[1].gradient).map { abs($0 - $1) }.max()! <= 1e-5)
 }
+
+@Test("One, two or three threads compute the same loss and gradient (1e-5)", arguments: [2, 3])
+func threadsAgree(threads: Int) {
+    var generator = SeededGenerator(seed: 31)
+    let model = LSTMModel(config: LSTMConfig(vocabularySize: 7, layers: 2, hidden: 20, embedding: 0, dropout: 0.2),
+                          using: &generator)
+    let batch = 4, steps = 6
+    let inputs = (0..<batch * steps).map { _ in Int32.random(in: 0..<7, using: &generator) }
+    let targets = (0..<batch * steps).map { _ in Int32.random(in: -1..<7, using: &generator) }
+    let resets = (0..<batch * steps).map { UInt8($0 < batch || $0 % 5 == 0 ? 1 : 0) }
+    var results: [(Double, [Float])] = []
+    for count in [1, threads] {
+        let network = LSTMNetwork(model: model, batch: batch, steps: steps, dropoutSeed: 9, threads: count)
+        let totals = network.forward(inputs: inputs, targets: targets, resets: resets, training: true)
+        network.backward()
+        results.append((totals.meanLoss, network.gradient))
+    }
+    #expect(abs(results[0].0 - results[1].0) <= 1e-6)
+    #expect(zip(results[0].1, results[1].1).map { abs($0 - $1) }.max()! <= 1e-5)
+}

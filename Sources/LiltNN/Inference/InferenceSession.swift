@@ -14,7 +14,7 @@ public final class InferenceSession {
     /// b_ih + b_hh per layer [4H].
     let biasSums: [FloatBuffer]
     let h: [FloatBuffer], c: [FloatBuffer]
-    let gates: FloatBuffer, tanhC: FloatBuffer, input: FloatBuffer, output: FloatBuffer
+    let gates: FloatBuffer, recurrentGates: FloatBuffer, tanhC: FloatBuffer, input: FloatBuffer, output: FloatBuffer
 
     public init(model: LSTMModel, batch: Int, backend: GemmBackend = .blas) {
         precondition(batch >= 1, "a session needs at least one stream")
@@ -42,6 +42,7 @@ public final class InferenceSession {
         h = (0..<config.layers).map { _ in FloatBuffer(count: batch * hidden) }
         c = (0..<config.layers).map { _ in FloatBuffer(count: batch * hidden) }
         gates = FloatBuffer(count: batch * fourH)
+        recurrentGates = FloatBuffer(count: batch * fourH)
         tanhC = FloatBuffer(count: batch * hidden)
         input = FloatBuffer(count: batch * max(config.embedding, 1))
         output = FloatBuffer(count: batch * hidden)
@@ -95,13 +96,14 @@ public final class InferenceSession {
                 multiply(p + layout.weightIH[layer].offset, rows: fourH, columns: width, x, into: gates.pointer)
             }
             multiply(p + layout.weightHH[layer].offset, rows: fourH, columns: hidden, h[layer].pointer,
-                     into: gates.pointer)
+                     into: recurrentGates.pointer, accumulate: false)
             for index in 0..<batch {
                 let state = index * hidden
-                lstmCellForward(gates: gates.pointer + index * fourH, cPrev: c[layer].pointer + state,
-                                tanhC: tanhC.pointer + state, hOut: h[layer].pointer + state,
-                                cNext: c[layer].pointer + state, hNext: h[layer].pointer + state,
-                                resetNext: false, hidden: hidden)
+                lstmCellForward(gates: gates.pointer + index * fourH, gateStride: hidden,
+                                recurrent: recurrentGates.pointer + index * fourH, recurrentStride: hidden,
+                                cPrev: c[layer].pointer + state, tanhC: tanhC.pointer + state,
+                                hOut: h[layer].pointer + state, cNext: c[layer].pointer + state,
+                                hNext: h[layer].pointer + state, resetNext: false, units: hidden)
             }
             below = h[layer].pointer
         }
@@ -112,14 +114,15 @@ public final class InferenceSession {
         }
     }
 
-    /// out [B, rows] += x [B, columns] · Wᵀ with W [rows, columns].
+    /// out [B, rows] (+)= x [B, columns] · Wᵀ with W [rows, columns].
     private func multiply(_ w: UnsafePointer<Float>, rows: Int, columns: Int, _ x: UnsafePointer<Float>,
-                          into out: UnsafeMutablePointer<Float>) {
+                          into out: UnsafeMutablePointer<Float>, accumulate: Bool = true) {
+        let beta: Float = accumulate ? 1 : 0
         if batch == 1 {
-            gemv(m: rows, n: columns, alpha: 1, a: w, lda: columns, x: x, beta: 1, y: out, backend: backend)
+            gemv(m: rows, n: columns, alpha: 1, a: w, lda: columns, x: x, beta: beta, y: out, backend: backend)
         } else {
             gemm(.none, .transposed, m: batch, n: rows, k: columns, alpha: 1, a: x, lda: columns, b: w,
-                 ldb: columns, beta: 1, c: out, ldc: rows, backend: backend)
+                 ldb: columns, beta: beta, c: out, ldc: rows, backend: backend)
         }
     }
 }

@@ -40,62 +40,85 @@ final class LSTMLayerWorkspace {
         training && dropped != nil ? dropped!.pointer : hOut.pointer
     }
 
-    /// The recurrence over `steps` steps for streams `streams`, after `gates` holds x·W_ihᵀ + b_ih + b_hh
-    /// for their rows. `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t
-    /// is zero. Streams are independent, so disjoint ranges can run at the same time.
-    func recur(steps: Int, streams: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
+    /// The recurrence over `steps` steps, after `gates` holds x·W_ihᵀ + b_ih + b_hh for every row;
+    /// `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t is zero.
+    ///
+    /// Run by every part of a team at once, each part owning the hidden units `units` of all streams:
+    /// it multiplies h_{t−1} by its own rows of W_hh (copied to `partWeights` [4U, H], so the product
+    /// for a step is one gemm with all B streams) into `partGates` [B, 4U], applies the cell to its units,
+    /// and meets the other parts at `barrier` once per step (h_t must be complete before step t + 1).
+    func recur(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
+               barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, partGates: UnsafeMutablePointer<Float>,
                backend: GemmBackend) {
-        let h = hidden, b = batch, first = streams.lowerBound, width = streams.count
-        guard width > 0 else { return }
-        // The state the first step starts from.
-        for row in streams {
-            let reset = resets[row] != 0
-            for j in 0..<h {
-                hPrev.pointer[row * h + j] = reset ? 0 : hState.pointer[row * h + j]
-                cPrev.pointer[row * h + j] = reset ? 0 : cState.pointer[row * h + j]
+        let h = hidden, b = batch, first = units.lowerBound, width = units.count
+        if width > 0 {
+            for gate in 0..<4 {
+                (partWeights + gate * width * h).update(from: weightHH + (gate * h + first) * h, count: width * h)
+            }
+            // The state the first step starts from.
+            for row in 0..<b {
+                let reset = resets[row] != 0
+                for j in units {
+                    hPrev.pointer[row * h + j] = reset ? 0 : hState.pointer[row * h + j]
+                    cPrev.pointer[row * h + j] = reset ? 0 : cState.pointer[row * h + j]
+                }
             }
         }
+        barrier.wait()
         for t in 0..<steps {
-            let rowT = t * b + first
-            // gates_t += h_{t-1} · W_hhᵀ
-            gemm(.none, .transposed, m: width, n: 4 * h, k: h, alpha: 1, a: hPrev.pointer + rowT * h, lda: h,
-                 b: weightHH, ldb: h, beta: 1, c: gates.pointer + rowT * 4 * h, ldc: 4 * h, backend: backend)
-            let last = t == steps - 1
-            for row in streams {
-                let r = t * b + row
-                let next = (t + 1) * b + row
-                let cNext = last ? cState.pointer + row * h : cPrev.pointer + next * h
-                let hNext = last ? hState.pointer + row * h : hPrev.pointer + next * h
-                lstmCellForward(
-                    gates: gates.pointer + r * 4 * h, cPrev: cPrev.pointer + r * h, tanhC: tanhC.pointer + r * h,
-                    hOut: hOut.pointer + r * h, cNext: cNext, hNext: hNext,
-                    resetNext: last ? false : resets[next] != 0, hidden: h)
+            if width > 0 {
+                // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ.
+                gemm(.none, .transposed, m: b, n: 4 * width, k: h, alpha: 1, a: hPrev.pointer + t * b * h, lda: h,
+                     b: partWeights, ldb: h, beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                let last = t == steps - 1
+                for row in 0..<b {
+                    let r = t * b + row
+                    let next = (t + 1) * b + row
+                    let cNext = last ? cState.pointer + row * h : cPrev.pointer + next * h
+                    let hNext = last ? hState.pointer + row * h : hPrev.pointer + next * h
+                    lstmCellForward(
+                        gates: gates.pointer + r * 4 * h + first, gateStride: h,
+                        recurrent: partGates + row * 4 * width, recurrentStride: width,
+                        cPrev: cPrev.pointer + r * h + first, tanhC: tanhC.pointer + r * h + first,
+                        hOut: hOut.pointer + r * h + first, cNext: cNext + first, hNext: hNext + first,
+                        resetNext: last ? false : resets[next] != 0, units: width)
+                }
             }
+            barrier.wait()
         }
     }
 
-    /// Backward through the recurrence for streams `streams`: from ∂L/∂h in `dY` to ∂L/∂a in `gates`.
-    /// The gradient does not flow into the carried state (truncated BPTT) nor across a song start.
-    func recurBackward(steps: Int, streams: Range<Int>, weightHH: UnsafePointer<Float>,
-                       resets: UnsafePointer<UInt8>, backend: GemmBackend) {
-        let h = hidden, b = batch, first = streams.lowerBound, width = streams.count
-        guard width > 0 else { return }
-        (dhNext.pointer + first * h).update(repeating: 0, count: width * h)
-        (dcNext.pointer + first * h).update(repeating: 0, count: width * h)
+    /// Backward through the recurrence: from ∂L/∂h in `dY` to ∂L/∂a in `gates`. The gradient does not
+    /// flow into the carried state (truncated BPTT) nor across a song start. Run by every part of a team,
+    /// each owning the hidden units `units`: the cell for its units, then (once all of ∂L/∂a_t is there)
+    /// its columns of ∂L/∂h_{t−1} = ∂L/∂a_t · W_hh.
+    func recurBackward(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
+                       barrier: SpinBarrier, backend: GemmBackend) {
+        let h = hidden, b = batch, first = units.lowerBound, width = units.count
+        for row in 0..<b {
+            (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
+            (dcNext.pointer + row * h + first).update(repeating: 0, count: width)
+        }
         for t in stride(from: steps - 1, through: 0, by: -1) {
-            for row in streams {
-                let r = t * b + row
-                lstmCellBackward(
-                    gates: gates.pointer + r * 4 * h, cPrev: cPrev.pointer + r * h, tanhC: tanhC.pointer + r * h,
-                    dH: dY.pointer + r * h, dhNext: dhNext.pointer + row * h, dcNext: dcNext.pointer + row * h,
-                    cut: resets[r] != 0, hidden: h)
+            if width > 0 {
+                for row in 0..<b {
+                    let r = t * b + row
+                    lstmCellBackward(
+                        gates: gates.pointer + r * 4 * h + first, gateStride: h, cPrev: cPrev.pointer + r * h + first,
+                        tanhC: tanhC.pointer + r * h + first, dH: dY.pointer + r * h + first,
+                        dhNext: dhNext.pointer + row * h + first, dcNext: dcNext.pointer + row * h + first,
+                        cut: resets[r] != 0, units: width)
+                }
             }
             if t > 0 {
-                // ∂L/∂h_{t-1} = ∂L/∂a_t · W_hh, nothing across a song start.
-                gemm(.none, .none, m: width, n: h, k: 4 * h, alpha: 1, a: gates.pointer + (t * b + first) * 4 * h,
-                     lda: 4 * h, b: weightHH, ldb: h, beta: 0, c: dhNext.pointer + first * h, ldc: h, backend: backend)
-                for row in streams where resets[t * b + row] != 0 {
-                    (dhNext.pointer + row * h).update(repeating: 0, count: h)
+                barrier.wait()
+                if width > 0 {
+                    gemm(.none, .none, m: b, n: width, k: 4 * h, alpha: 1, a: gates.pointer + t * b * 4 * h,
+                         lda: 4 * h, b: weightHH + first, ldb: h, beta: 0, c: dhNext.pointer + first, ldc: h,
+                         backend: backend)
+                    for row in 0..<b where resets[t * b + row] != 0 {
+                        (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
+                    }
                 }
             }
         }

@@ -32,10 +32,10 @@ public struct WindowTotals: Sendable, Equatable, Codable {
 /// A window is given as `inputs`, `targets` (−1: no loss) and `resets` (≠ 0: the stream starts a song at
 /// this step, so its state before the step is zero), each [T, B] time-major (index t·B + b).
 ///
-/// Work is shared among `threads` by splitting the streams (the recurrence of different streams is
-/// independent, so threads meet only between layers) and the rows or columns of the large products; each
-/// thread's OpenBLAS call runs single-threaded in that thread. Results depend on the seed and the thread
-/// count only.
+/// Work is shared among `threads` (a team of dedicated threads): the recurrence by hidden units (each
+/// thread multiplies all streams by its rows of W_hh, and the threads meet once per step), the large
+/// products and elementwise passes by rows or columns. Each thread's OpenBLAS call runs single-threaded
+/// in that thread. Results depend on the seed and the thread count only.
 public final class LSTMNetwork {
     public let config: LSTMConfig
     public let layout: ParameterLayout
@@ -47,6 +47,10 @@ public final class LSTMNetwork {
     let parameters: FloatBuffer
     let gradients: FloatBuffer
     let layers: [LSTMLayerWorkspace]
+    let team: WorkerTeam
+    let barrier: SpinBarrier
+    /// Per thread: its rows of W_hh [4U, H] and its recurrent gate products [B, 4U].
+    let partWeights: [FloatBuffer], partGates: [FloatBuffer]
 
     /// Embedded input [N, E] and its gradient (with an embedding); W_ih of layer 0 transposed [V, 4H] and
     /// its gradient (one-hot input: a row gather instead of a multiply).
@@ -74,10 +78,14 @@ public final class LSTMNetwork {
         self.batch = batch
         self.steps = steps
         self.backend = backend
-        self.threads = max(1, min(threads, batch))
+        self.threads = max(1, threads)
         if self.threads > 1 { BLASInfo.setThreads(1) }
         parameters = FloatBuffer(model.parameters)
         gradients = FloatBuffer(count: layout.count)
+        team = WorkerTeam(count: self.threads)
+        barrier = SpinBarrier(count: self.threads)
+        partWeights = (0..<self.threads).map { _ in FloatBuffer(count: 4 * model.config.hidden * model.config.hidden) }
+        partGates = (0..<self.threads).map { _ in FloatBuffer(count: batch * 4 * model.config.hidden) }
         let n = batch * steps, h = config.hidden, v = config.vocabularySize
         let modelConfig = model.config
         layers = (0..<modelConfig.layers).map { layer in
@@ -135,13 +143,13 @@ public final class LSTMNetwork {
         }
     }
 
-    /// Runs `body(part)` for every part 0..<threads, in parallel.
-    private func parallel(_ body: (Int) -> Void) {
-        if threads == 1 { body(0); return }
-        withoutActuallyEscaping(body) { body in
-            let parts = Parts(run: body)
-            DispatchQueue.concurrentPerform(iterations: threads) { part in parts.run(part) }
-        }
+    /// Runs `body(part)` for every part 0..<threads, at the same time.
+    private func parallel(_ body: (Int) -> Void) { team.run(body) }
+
+    /// The hidden units of part `part`: contiguous pieces in multiples of 8 (one vector).
+    private func unitPiece(_ part: Int) -> Range<Int> {
+        let h = config.hidden, chunks = (h + 7) / 8
+        return min(h, 8 * (chunks * part / threads))..<min(h, 8 * (chunks * (part + 1) / threads))
     }
 
     /// The `part`-th of `threads` contiguous pieces of `0..<count`.
@@ -213,16 +221,13 @@ public final class LSTMNetwork {
                 }
             }
             parallel { part in
-                let streams = piece(part, of: batch)
-                layer.recur(steps: t, streams: streams, weightHH: p + layout.weightHH[index].offset, resets: resets,
-                            backend: backend)
+                layer.recur(steps: t, units: unitPiece(part), weightHH: p + layout.weightHH[index].offset,
+                            resets: resets, barrier: barrier, partWeights: partWeights[part].pointer,
+                            partGates: partGates[part].pointer, backend: backend)
                 if training, let mask = layer.mask, let dropped = layer.dropped {
-                    for step in 0..<t {
-                        for row in streams {
-                            Dropout.forward(layer.hOut.pointer, dropped.pointer, mask: mask.pointer, row: step * batch + row,
-                                            width: h, probability: config.dropout, seed: dropoutSeed, pass: pass,
-                                            layer: index)
-                        }
+                    for row in piece(part, of: n) {
+                        Dropout.forward(layer.hOut.pointer, dropped.pointer, mask: mask.pointer, row: row, width: h,
+                                        probability: config.dropout, seed: dropoutSeed, pass: pass, layer: index)
                     }
                 }
             }
@@ -289,15 +294,14 @@ public final class LSTMNetwork {
             let layer = layers[index]
             let whh = p + layout.weightHH[index].offset
             parallel { part in
-                let streams = piece(part, of: batch)
                 if training, let mask = layer.mask {
-                    for step in 0..<t {
-                        let first = step * batch + streams.lowerBound
-                        Dropout.backward(layer.dY.pointer + first * h, mask: mask.pointer + first * h,
-                                         count: streams.count * h)
-                    }
+                    let rows = piece(part, of: n)
+                    Dropout.backward(layer.dY.pointer + rows.lowerBound * h, mask: mask.pointer + rows.lowerBound * h,
+                                     count: rows.count * h)
                 }
-                layer.recurBackward(steps: t, streams: streams, weightHH: whh, resets: resets, backend: backend)
+                barrier.wait()
+                layer.recurBackward(steps: t, units: unitPiece(part), weightHH: whh, resets: resets, barrier: barrier,
+                                    backend: backend)
             }
             let dG = layer.gates.pointer
             let denseInput = index > 0 || embedded != nil
@@ -350,14 +354,4 @@ public final class LSTMNetwork {
             }
         }
     }
-}
-
-/// Carries the body of a parallel phase into `concurrentPerform`.
-///
-/// `@unchecked Sendable` is safe here: `concurrentPerform` returns only after every part has run, so the
-/// closure never outlives the call that made it, and each part writes only its own rows or columns of the
-/// workspaces (the phases are written so that parts never write the same memory, and read only what no
-/// part writes in that phase).
-private struct Parts: @unchecked Sendable {
-    let run: (Int) -> Void
 }
