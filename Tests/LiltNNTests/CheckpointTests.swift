@@ -207,3 +207,24 @@ func sampling() {
     for _ in 0..<20_000 { counts[Sampler.sample(plain, uniform: generator.nextUnitDouble())] += 1 }
     for index in 0..<4 { #expect(abs(Double(counts[index]) / 20_000 - plain[index]) < 0.015) }
 }
+
+@Test("Scoring a sequence gives the log-probabilities of the Double reference, from a zero state")
+func scoringMatchesReference() {
+    var generator = SeededGenerator(seed: 17)
+    let model = LSTMModel(config: LSTMConfig(vocabularySize: 5, layers: 1, hidden: 9, embedding: 0, dropout: 0),
+                          using: &generator)
+    let sequence = [0, 3, 1, 1, 4, 0]
+    let session = InferenceSession(model: model, batch: 2)
+    var logits = [Float](repeating: 0, count: 10)
+    session.step(tokens: [2, 2], logits: &logits)   // a state that scoring must ignore
+    let scores = session.logProbabilities(of: sequence)
+    let reference = ReferenceLSTM(model)
+    var h = [[Double]](repeating: [Double](repeating: 0, count: 9), count: 1), c = h
+    for index in 0..<(sequence.count - 1) {
+        let row = reference.step(token: sequence[index], h: &h, c: &c)
+        let maximum = row.max()!
+        let logSum = log(row.reduce(0) { $0 + exp($1 - maximum) }) + maximum
+        #expect(abs(scores[index] - (row[sequence[index + 1]] - logSum)) <= 1e-5)
+    }
+    #expect(scores.count == 5 && scores.allSatisfy { $0 < 0 })
+}

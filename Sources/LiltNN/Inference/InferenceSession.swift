@@ -125,4 +125,33 @@ public final class InferenceSession {
                  ldb: columns, beta: beta, c: out, ldc: rows, backend: backend)
         }
     }
+
+    /// Natural-log probabilities of `sequence[1...]`, each given the tokens before it, for stream 0 from
+    /// a zero state: feeds `sequence[0]`, scores `sequence[1]`, feeds it, and so on. To score a melody
+    /// the way it was trained, pass `[endOfSong] + tokens + [endOfSong]`. Other streams are left as they
+    /// were; stream 0 ends in the state after the last token fed.
+    public func logProbabilities(of sequence: [Int]) -> [Double] {
+        let v = config.vocabularySize
+        reset(stream: 0)
+        var logits = [Float](repeating: 0, count: batch * v)
+        var tokens = [Int](repeating: 0, count: batch)
+        var saved = state
+        var result: [Double] = []
+        for index in 0..<max(sequence.count - 1, 0) {
+            // Other streams feed token 0 and get their state back afterwards.
+            tokens[0] = sequence[index]
+            step(tokens: tokens, logits: &logits)
+            result.append(Sampler.logProbabilities(logits: logits[0..<v])[sequence[index + 1]])
+        }
+        if batch > 1 {
+            let mine = state
+            for layerState in saved.indices {
+                let h = config.hidden
+                saved[layerState].replaceSubrange(0..<h, with: mine[layerState][0..<h])
+            }
+            state = saved
+        }
+        return result
+    }
 }
+

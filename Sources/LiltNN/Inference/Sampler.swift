@@ -66,6 +66,14 @@ public enum Sampler {
         return last
     }
 
+    /// Natural-log softmax of `logits` (Double, stable for any logits).
+    public static func logProbabilities(logits: ArraySlice<Float>) -> [Double] {
+        let values = logits.map(Double.init)
+        let maximum = values.max() ?? 0
+        let logSum = log(values.reduce(0) { $0 + exp($1 - maximum) }) + maximum
+        return values.map { $0 - logSum }
+    }
+
     /// Entropy in nats.
     public static func entropy(_ probabilities: [Double]) -> Double {
         -probabilities.reduce(0) { $1 > 0 ? $0 + $1 * log($1) : $0 }
