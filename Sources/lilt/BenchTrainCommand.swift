@@ -41,8 +41,11 @@ struct BenchTrainOptions: ParsableArguments {
     @Option(help: "Configurations to measure, comma-separated (A, C).")
     var configs = "A,C"
 
-    @Option(help: "Measured training steps per configuration (the median is reported).")
+    @Option(help: "Measured training steps per configuration and round (the median is reported).")
     var repeats = 7
+
+    @Option(help: "Rounds, each measuring Lilt and then PyTorch; figures are medians over rounds.")
+    var rounds = 3
 
     @Option(help: "PyTorch's reference script; skipped when it or the Python below is missing.")
     var torchScript = "../shared/bench/torch_lstm.py"
@@ -65,59 +68,86 @@ struct BenchTrainOptions: ParsableArguments {
                 }
             }
         guard !cases.isEmpty else { throw ValidationError("--configs: choose among A and C") }
+        guard rounds >= 1, repeats >= 1 else { throw ValidationError("--rounds and --repeats must be at least 1") }
         let machine = MachineFacts(environment: environment, threads: threads)
         if !json { print(machine.description) }
+        let torchAvailable = !noTorch && torchCanRun
 
-        var results: [TrainingBenchmark.Result] = []
-        for benchCase in cases {
-            let result = TrainingBenchmark.run(benchCase, repeats: repeats)
-            results.append(result)
-            if !json {
-                print(String(format: "config %@: %8.0f seq-steps/s  %6.1f GFLOP/s  (%.1f ms a step)  single step %8.1f µs",
-                             result.name, result.seqStepsPerSecond, result.gflopsPerSecond,
-                             result.stepSeconds * 1000, result.stepMicros))
+        var ours: [String: [TrainingBenchmark.Result]] = [:]
+        var torchTraining: [String: [Double]] = [:], torchStep: [String: [Double]] = [:]
+        for round in 1...rounds {
+            for benchCase in cases {
+                let result = TrainingBenchmark.run(benchCase, repeats: repeats, threads: threads)
+                ours[result.name, default: []].append(result)
+                if !json {
+                    print(String(format: "round %d  Lilt %@: %8.0f seq-steps/s  %6.1f GFLOP/s  (%.1f ms a step)  single step %7.1f µs",
+                                 round, result.name, result.seqStepsPerSecond, result.gflopsPerSecond,
+                                 result.stepSeconds * 1000, result.stepMicros))
+                }
+            }
+            if torchAvailable {
+                if let training = runPython(arguments: [torchScript]) {
+                    for (name, value) in training { torchTraining[name, default: []].append(value) }
+                }
+                if let steps = runPython(arguments: ["-c", Self.torchStepScript]) {
+                    for (name, value) in steps { torchStep[name, default: []].append(value) }
+                }
+                if !json {
+                    let names = cases.map(\.name)
+                    print("round \(round)  PyTorch: " + names.map { name in
+                        String(format: "%@ %.0f seq-steps/s, single step %.1f µs", name,
+                               torchTraining[name]?.last ?? .nan, torchStep[name]?.last ?? .nan)
+                    }.joined(separator: "; "))
+                }
             }
         }
 
-        let torch = noTorch ? nil : runTorch()
-        if !json {
-            if let torch {
-                for result in results {
-                    if let theirs = torch[result.name] {
-                        print(String(format: "PyTorch %@: %8.0f seq-steps/s  → Lilt/PyTorch %.2f×", result.name, theirs,
-                                     result.seqStepsPerSecond / theirs))
-                    }
-                }
-            } else if !noTorch {
-                print("PyTorch: not measured (needs \(torchPython) with torch and \(torchScript))")
+        func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.sorted()[values.count / 2] }
+        var object: [String: Any] = ["machine": machine.json, "rounds": rounds]
+        if !json { print("medians over \(rounds) round(s):") }
+        for benchCase in cases {
+            let results = ours[benchCase.name] ?? []
+            let speed = median(results.map(\.seqStepsPerSecond))!
+            let gflops = median(results.map(\.gflopsPerSecond))!
+            let micros = median(results.map(\.stepMicros))!
+            var entry: [String: Any] = [
+                "seqStepsPerSecond": speed, "gflopsPerSecond": gflops, "stepSeconds": Double(benchCase.steps * benchCase.batch) / speed,
+                "stepMicros": micros,
+            ]
+            var line = String(format: "config %@: Lilt %8.0f seq-steps/s  %6.1f GFLOP/s  single step %7.1f µs",
+                              benchCase.name, speed, gflops, micros)
+            if let theirs = median(torchTraining[benchCase.name] ?? []) {
+                entry["torchSeqStepsPerSecond"] = theirs
+                entry["ratioToTorch"] = speed / theirs
+                line += String(format: "  | PyTorch %8.0f seq-steps/s → %.2f×", theirs, speed / theirs)
             }
-        } else {
-            var object: [String: Any] = [:]
-            for result in results {
-                var entry: [String: Any] = [
-                    "seqStepsPerSecond": result.seqStepsPerSecond, "gflopsPerSecond": result.gflopsPerSecond,
-                    "stepSeconds": result.stepSeconds, "stepMicros": result.stepMicros,
-                ]
-                if let theirs = torch?[result.name] {
-                    entry["torchSeqStepsPerSecond"] = theirs
-                    entry["ratioToTorch"] = result.seqStepsPerSecond / theirs
-                }
-                object[result.name] = entry
+            if let theirs = median(torchStep[benchCase.name] ?? []) {
+                entry["torchStepMicros"] = theirs
+                line += String(format: "; PyTorch single step %.1f µs (%.1f× slower)", theirs, theirs / micros)
             }
-            object["machine"] = machine.json
+            object[benchCase.name] = entry
+            if !json { print(line) }
+        }
+        if !json && !torchAvailable && !noTorch {
+            print("PyTorch: not measured (needs \(torchPython) with torch, and \(torchScript))")
+        }
+        if json {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
     }
 
-    /// PyTorch's figures from its reference script, or nil when it cannot run.
-    private func runTorch() -> [String: Double]? {
-        let python = NSString(string: torchPython).expandingTildeInPath
-        guard FileManager.default.isExecutableFile(atPath: python),
-              FileManager.default.fileExists(atPath: torchScript) else { return nil }
+    private var pythonPath: String { NSString(string: torchPython).expandingTildeInPath }
+
+    private var torchCanRun: Bool {
+        FileManager.default.isExecutableFile(atPath: pythonPath) && FileManager.default.fileExists(atPath: torchScript)
+    }
+
+    /// Runs the Python with torch; its last output line must be a JSON object of numbers.
+    private func runPython(arguments: [String]) -> [String: Double]? {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [torchScript]
+        process.executableURL = URL(fileURLWithPath: pythonPath)
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -130,6 +160,23 @@ struct BenchTrainOptions: ParsableArguments {
         else { return nil }
         return object
     }
+
+    /// PyTorch's single generation step (batch 1, carried state, no gradient, 2 threads), the faster of
+    /// its two CPU back ends, median of 300, microseconds.
+    static let torchStepScript = """
+        import json, time, torch
+        torch.set_num_threads(2); torch.manual_seed(0)
+        def step_us(V, H, L, mkldnn):
+            torch.backends.mkldnn.enabled = mkldnn
+            lstm = torch.nn.LSTM(V, H, L, batch_first=True); head = torch.nn.Linear(H, V)
+            x = torch.zeros(1, 1, V); x[0, 0, 3] = 1; state = None; ts = []
+            with torch.no_grad():
+                for i in range(330):
+                    t = time.perf_counter(); out, state = lstm(x, state); head(out); ts.append(time.perf_counter() - t)
+            ts = sorted(ts[30:]); return ts[len(ts) // 2] * 1e6
+        print(json.dumps({"A": min(step_us(38, 256, 1, m) for m in (True, False)),
+                          "C": min(step_us(128, 512, 3, m) for m in (True, False))}))
+        """
 }
 
 /// The machine a benchmark ran on.

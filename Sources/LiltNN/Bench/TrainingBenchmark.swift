@@ -51,11 +51,12 @@ public struct TrainingBenchmark: Sendable {
 
     /// Measures `benchCase`: `warmup` unmeasured training steps, then the median of `repeats`; single
     /// steps likewise over `generationSteps`.
-    public static func run(_ benchCase: Case, warmup: Int = 2, repeats: Int = 7, generationSteps: Int = 200) -> Result {
+    public static func run(_ benchCase: Case, warmup: Int = 2, repeats: Int = 7, generationSteps: Int = 200,
+                           threads: Int = 2) -> Result {
         var generator = SeededGenerator(seed: 1)
         let model = LSTMModel(config: benchCase.config, using: &generator)
         let trainer = WindowTrainer(model: model, batch: benchCase.batch, steps: benchCase.steps,
-                                    learningRate: 1e-3, clipNorm: 5, dropoutSeed: 2)
+                                    learningRate: 1e-3, clipNorm: 5, dropoutSeed: 2, threads: threads)
         let n = benchCase.batch * benchCase.steps, v = benchCase.config.vocabularySize
         let inputs = (0..<n).map { _ in Int32.random(in: 0..<Int32(v), using: &generator) }
         let targets = (0..<n).map { _ in Int32.random(in: 0..<Int32(v), using: &generator) }
