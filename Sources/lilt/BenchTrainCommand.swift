@@ -80,9 +80,10 @@ struct BenchTrainOptions: ParsableArguments {
                 let result = TrainingBenchmark.run(benchCase, repeats: repeats, threads: threads)
                 ours[result.name, default: []].append(result)
                 if !json {
-                    print(String(format: "round %d  Lilt %@: %8.0f seq-steps/s  %6.1f GFLOP/s  (%.1f ms a step)  single step %7.1f µs",
+                    print(String(format: "round %d  Lilt %@: %8.0f seq-steps/s  %6.1f GFLOP/s  (%.1f ms a step)  single step %7.1f µs (%d thread%@)",
                                  round, result.name, result.seqStepsPerSecond, result.gflopsPerSecond,
-                                 result.stepSeconds * 1000, result.stepMicros))
+                                 result.stepSeconds * 1000, result.stepMicros, result.stepThreads,
+                                 result.stepThreads == 1 ? "" : "s"))
                 }
             }
             if torchAvailable {
@@ -112,7 +113,7 @@ struct BenchTrainOptions: ParsableArguments {
             let micros = median(results.map(\.stepMicros))!
             var entry: [String: Any] = [
                 "seqStepsPerSecond": speed, "gflopsPerSecond": gflops, "stepSeconds": Double(benchCase.steps * benchCase.batch) / speed,
-                "stepMicros": micros,
+                "stepMicros": micros, "stepThreads": results.last!.stepThreads,
             ]
             var line = String(format: "config %@: Lilt %8.0f seq-steps/s  %6.1f GFLOP/s  single step %7.1f µs",
                               benchCase.name, speed, gflops, micros)

@@ -47,6 +47,8 @@ public struct TrainingBenchmark: Sendable {
         public var gflopsPerSecond: Double
         /// Median time of one generation step, batch 1, carried state, microseconds.
         public var stepMicros: Double
+        /// Threads of the generation session (chosen by the size of the weights).
+        public var stepThreads: Int
     }
 
     /// Measures `benchCase`: `warmup` unmeasured training steps, then the median of `repeats`; single
@@ -70,7 +72,7 @@ public struct TrainingBenchmark: Sendable {
         }
         let stepSeconds = times.sorted()[times.count / 2]
 
-        let session = InferenceSession(model: trainer.network.model, batch: 1)
+        let session = InferenceSession(model: trainer.network.model, batch: 1, threads: threads == 1 ? 1 : nil)
         var token = 0
         var micros: [Double] = []
         var logits = [Float](repeating: 0, count: v)
@@ -84,6 +86,6 @@ public struct TrainingBenchmark: Sendable {
         return Result(name: benchCase.name, stepSeconds: stepSeconds,
                       seqStepsPerSecond: Double(n) / stepSeconds,
                       gflopsPerSecond: benchCase.flopsPerStep / stepSeconds / 1e9,
-                      stepMicros: micros.sorted()[micros.count / 2])
+                      stepMicros: micros.sorted()[micros.count / 2], stepThreads: session.threads)
     }
 }
