@@ -61,6 +61,8 @@ public final class LSTMNetwork {
     let resets: UnsafeMutablePointer<UInt8>
     /// onsets[token]: the token counts as an onset in the onset-only figures.
     let onsets: UnsafeMutablePointer<Bool>
+    /// Loss totals of each thread's rows in the last pass.
+    let partTotals: UnsafeMutablePointer<SoftmaxCrossEntropy.RowTotals>
     let dropoutSeed: UInt64
     /// Training passes made so far: with the seed, it fixes the next dropout masks.
     public var passes: UInt64 = 0
@@ -107,11 +109,13 @@ public final class LSTMNetwork {
         resets = .allocate(capacity: n); resets.initialize(repeating: 1, count: n)
         onsets = .allocate(capacity: max(v, 1)); onsets.initialize(repeating: false, count: max(v, 1))
         for token in onsetTokens where token >= 0 && token < v { onsets[token] = true }
+        partTotals = .allocate(capacity: self.threads)
+        partTotals.initialize(repeating: .init(), count: self.threads)
         self.dropoutSeed = dropoutSeed
     }
 
     deinit {
-        inputs.deallocate(); targets.deallocate(); resets.deallocate(); onsets.deallocate()
+        inputs.deallocate(); targets.deallocate(); resets.deallocate(); onsets.deallocate(); partTotals.deallocate()
     }
 
     /// The current parameters as a model value.
@@ -237,21 +241,18 @@ public final class LSTMNetwork {
         let top = below!
         let headBias = p + layout.headBias.offset
         let scale = counted > 0 ? 1 / Float(counted) : 0
-        var partTotals = [SoftmaxCrossEntropy.RowTotals](repeating: .init(), count: threads)
-        partTotals.withUnsafeMutableBufferPointer { results in
-            parallel { part in
-                let rows = piece(part, of: n)
-                for row in rows { (logits.pointer + row * v).update(from: headBias, count: v) }
-                gemm(.none, .transposed, m: rows.count, n: v, k: h, alpha: 1, a: top + rows.lowerBound * h, lda: h,
-                     b: p + layout.headWeight.offset, ldb: h, beta: 1, c: logits.pointer + rows.lowerBound * v, ldc: v,
-                     backend: backend)
-                results[part] = SoftmaxCrossEntropy.apply(logits: logits.pointer, rows: rows, vocabulary: v,
-                                                          targets: targets, onsets: onsets, gradient: training,
-                                                          scale: scale)
-            }
+        parallel { part in
+            let rows = piece(part, of: n)
+            for row in rows { (logits.pointer + row * v).update(from: headBias, count: v) }
+            gemm(.none, .transposed, m: rows.count, n: v, k: h, alpha: 1, a: top + rows.lowerBound * h, lda: h,
+                 b: p + layout.headWeight.offset, ldb: h, beta: 1, c: logits.pointer + rows.lowerBound * v, ldc: v,
+                 backend: backend)
+            partTotals[part] = SoftmaxCrossEntropy.apply(logits: logits.pointer, rows: rows, vocabulary: v,
+                                                         targets: targets, onsets: onsets, gradient: training,
+                                                         scale: scale)
         }
         var totals = WindowTotals()
-        for rows in partTotals {
+        for rows in UnsafeBufferPointer(start: partTotals, count: threads) {
             totals.loss += rows.loss; totals.count += rows.count; totals.correct += rows.correct
             totals.onsetLoss += rows.onsetLoss; totals.onsetCount += rows.onsetCount
             totals.onsetCorrect += rows.onsetCorrect
