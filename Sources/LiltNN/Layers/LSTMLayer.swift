@@ -49,7 +49,7 @@ final class LSTMLayerWorkspace {
     /// and meets the other parts at `barrier` once per step (h_t must be complete before step t + 1).
     func recur(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
                barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, partGates: UnsafeMutablePointer<Float>,
-               backend: GemmBackend) {
+               oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil, backend: GemmBackend) {
         let h = hidden, b = batch, first = units.lowerBound, width = units.count
         if width > 0 {
             for gate in 0..<4 {
@@ -66,6 +66,17 @@ final class LSTMLayerWorkspace {
         }
         barrier.wait()
         for t in 0..<steps {
+            if width > 0, let oneHot {
+                // One-hot input: the input term of this step, b + W_ih[:, token], for this part's units.
+                for row in 0..<b {
+                    let out = gates.pointer + (t * b + row) * 4 * h + first
+                    let source = oneHot.weights + Int(oneHot.tokens[t * b + row]) * 4 * h + first
+                    for gate in 0..<4 {
+                        (out + gate * h).update(from: biasSum.pointer + gate * h + first, count: width)
+                        addInPlace(out + gate * h, source + gate * h, count: width)
+                    }
+                }
+            }
             if width > 0 {
                 // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ.
                 gemm(.none, .transposed, m: b, n: 4 * width, k: h, alpha: 1, a: hPrev.pointer + t * b * h, lda: h,
@@ -92,12 +103,22 @@ final class LSTMLayerWorkspace {
     /// flow into the carried state (truncated BPTT) nor across a song start. Run by every part of a team,
     /// each owning the hidden units `units`: the cell for its units, then (once all of ∂L/∂a_t is there)
     /// its columns of ∂L/∂h_{t−1} = ∂L/∂a_t · W_hh.
+    ///
+    /// With one-hot input, each part also adds its columns of ∂L/∂a_t into ∂W_ihᵀ [V, 4H] row by token
+    /// (while they are in cache).
     func recurBackward(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
-                       barrier: SpinBarrier, backend: GemmBackend) {
+                       barrier: SpinBarrier,
+                       oneHot: (gradient: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, vocabulary: Int)? = nil,
+                       backend: GemmBackend) {
         let h = hidden, b = batch, first = units.lowerBound, width = units.count
         for row in 0..<b {
             (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
             (dcNext.pointer + row * h + first).update(repeating: 0, count: width)
+        }
+        if let oneHot {
+            for token in 0..<oneHot.vocabulary {
+                for gate in 0..<4 { (oneHot.gradient + token * 4 * h + gate * h + first).update(repeating: 0, count: width) }
+            }
         }
         for t in stride(from: steps - 1, through: 0, by: -1) {
             if width > 0 {
@@ -108,6 +129,15 @@ final class LSTMLayerWorkspace {
                         tanhC: tanhC.pointer + r * h + first, dH: dY.pointer + r * h + first,
                         dhNext: dhNext.pointer + row * h + first, dcNext: dcNext.pointer + row * h + first,
                         cut: resets[r] != 0, units: width)
+                }
+                if let oneHot {
+                    for row in 0..<b {
+                        let r = t * b + row
+                        let target = oneHot.gradient + Int(oneHot.tokens[r]) * 4 * h + first
+                        for gate in 0..<4 {
+                            addInPlace(target + gate * h, gates.pointer + r * 4 * h + gate * h + first, count: width)
+                        }
+                    }
                 }
             }
             if t > 0 {

@@ -208,26 +208,22 @@ public final class LSTMNetwork {
             if below == nil, let transposed {
                 for j in 0..<fourH { for token in 0..<v { transposed[token * fourH + j] = wih[j * v + token] } }
             }
-            let x = below
-            parallel { part in
-                let rows = piece(part, of: n)
-                for row in rows { (layer.gates.pointer + row * fourH).update(from: layer.biasSum.pointer, count: fourH) }
-                if let x {
+            if let x = below {
+                parallel { part in
                     // gates = x · W_ihᵀ + b for all T steps in one gemm (shared by rows).
+                    let rows = piece(part, of: n)
+                    for row in rows { (layer.gates.pointer + row * fourH).update(from: layer.biasSum.pointer, count: fourH) }
                     gemm(.none, .transposed, m: rows.count, n: fourH, k: layer.input, alpha: 1,
                          a: x + rows.lowerBound * layer.input, lda: layer.input, b: wih, ldb: layer.input, beta: 1,
                          c: layer.gates.pointer + rows.lowerBound * fourH, ldc: fourH, backend: backend)
-                } else if let transposed {
-                    // One-hot input: gates = b + W_ih[:, token], a row of W_ihᵀ.
-                    for row in rows {
-                        addInPlace(layer.gates.pointer + row * fourH, transposed + Int(inputs[row]) * fourH, count: fourH)
-                    }
                 }
             }
+            // One-hot input: the recurrence itself writes b + W_ih[:, token] (a row of W_ihᵀ) step by step.
+            let oneHot = below == nil ? transposed.map { (weights: UnsafePointer($0), tokens: UnsafePointer(inputs)) } : nil
             parallel { part in
                 layer.recur(steps: t, units: unitPiece(part), weightHH: p + layout.weightHH[index].offset,
                             resets: resets, barrier: barrier, partWeights: partWeights[part].pointer,
-                            partGates: partGates[part].pointer, backend: backend)
+                            partGates: partGates[part].pointer, oneHot: oneHot, backend: backend)
                 if training, let mask = layer.mask, let dropped = layer.dropped {
                     for row in piece(part, of: n) {
                         Dropout.forward(layer.hOut.pointer, dropped.pointer, mask: mask.pointer, row: row, width: h,
@@ -302,6 +298,9 @@ public final class LSTMNetwork {
                 }
                 barrier.wait()
                 layer.recurBackward(steps: t, units: unitPiece(part), weightHH: whh, resets: resets, barrier: barrier,
+                                    oneHot: index == 0 && embedded == nil
+                                        ? dOneHotWeights.map { (gradient: $0.pointer, tokens: UnsafePointer(inputs),
+                                                                vocabulary: v) } : nil,
                                     backend: backend)
             }
             let dG = layer.gates.pointer
@@ -328,12 +327,7 @@ public final class LSTMNetwork {
                          lda: fourH, b: p + layout.weightIH[index].offset, ldb: input, beta: 0,
                          c: dX + rows.lowerBound * input, ldc: input, backend: backend)
                 } else if let dT = dOneHotWeights?.pointer {
-                    // One-hot: scatter ∂a rows into ∂W_ihᵀ, then transpose into place (shared by gate columns).
-                    for token in 0..<v { (dT + token * fourH + gateRows.lowerBound).update(repeating: 0, count: gateRows.count) }
-                    for row in 0..<n {
-                        addInPlace(dT + Int(inputs[row]) * fourH + gateRows.lowerBound,
-                                   dG + row * fourH + gateRows.lowerBound, count: gateRows.count)
-                    }
+                    // One-hot: the recurrence scattered ∂a rows into ∂W_ihᵀ; transpose it into place.
                     for j in gateRows { for token in 0..<v { dwih[j * v + token] = dT[token * fourH + j] } }
                     // ∂b = Σ rows ∂a = Σ tokens ∂W_ihᵀ rows.
                     for token in 0..<v {
