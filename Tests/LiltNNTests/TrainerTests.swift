@@ -181,3 +181,20 @@ func earlyStoppingAndTimeLimit() throws {
     #expect(try limited.run { _ in } == .timeLimit)
     #expect(limited.history.isEmpty)
 }
+
+@Test("A trained model writes the phrase it learned; the same seed writes the same tokens")
+func generationAfterTraining() throws {
+    let trainer = try Trainer(model: smallModel(), corpus: repeatingCorpus(), options: options(epochs: 60))
+    try trainer.run { _ in }
+    let session = InferenceSession(model: trainer.model, batch: 3)
+    var generator = SeededGenerator(seed: 5)
+    let tokens = TokenGenerator.continuation(of: [0], session: session, stream: 1, length: 20, stop: 0,
+                                             controls: SamplingControls(temperature: 0.5), generator: &generator)
+    #expect(tokens == [1, 2, 3, 1, 4, 2, 5, 5, 0])
+    var again = SeededGenerator(seed: 5)
+    let hot = SamplingControls(temperature: 3)
+    let first = TokenGenerator.continuation(of: [0, 1], session: session, length: 12, controls: hot, generator: &again)
+    again = SeededGenerator(seed: 5)
+    #expect(TokenGenerator.continuation(of: [0, 1], session: session, length: 12, controls: hot, generator: &again) == first)
+    #expect(first.count == 12)
+}

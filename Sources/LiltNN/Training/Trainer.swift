@@ -225,6 +225,11 @@ public final class Trainer {
     /// Writes the model to `url` (with `metadata`, and `lilt.history` from this run) and the training
     /// state (Adam's moments, carried stream state, position, options, history) beside it.
     public func save(to url: URL, metadata: [String: String] = [:]) throws {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw CheckpointError.cannotWrite(path: url.path, reason: "cannot create its folder: \(error.localizedDescription)")
+        }
         var all = metadata
         all["lilt.history"] = String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
         try Checkpoint.save(model, metadata: all, to: url)
