@@ -66,7 +66,7 @@ public final class InferenceSession {
 
     /// A session over `model` for `batch` streams, all starting from the zero state. `threads` nil picks
     /// by the size of the weights: one thread when they fit a core's cache (below 4 MB: waking a second
-    /// thread costs more than it saves), two above.
+    /// thread costs more than it saves), two above. More than one sets OpenBLAS to one thread per call.
     public init(model: LSTMModel, batch: Int, threads: Int? = nil, backend: GemmBackend = .blas) {
         precondition(batch >= 1, "a session needs at least one stream")
         config = model.config
@@ -75,6 +75,8 @@ public final class InferenceSession {
         let hidden = config.hidden, v = config.vocabularySize, layout = model.layout
         let wanted = threads ?? (model.parameters.count * 4 >= 4 << 20 ? 2 : 1)
         self.threads = max(1, min(wanted, (hidden + 7) / 8))
+        // The team's threads share the work; OpenBLAS must not add threads of its own inside each part.
+        if self.threads > 1 { BLASInfo.setThreads(1) }
         team = WorkerTeam(count: self.threads)
         barrier = SpinBarrier(count: self.threads)
         embedding = layout.embedding.map { FloatBuffer(Array(model.parameters[$0.offset..<$0.offset + $0.count])) }
