@@ -168,13 +168,19 @@ public final class LSTMNetwork {
     @discardableResult
     public func forward(inputs windowInputs: [Int32], targets windowTargets: [Int32], resets windowResets: [UInt8],
                         training: Bool) -> WindowTotals {
+        forwardLoaded(steps: loadWindow(inputs: windowInputs, targets: windowTargets, resets: windowResets),
+                      training: training)
+    }
+
+    /// Copies a window into the network's buffers; returns its number of steps.
+    func loadWindow(inputs windowInputs: [Int32], targets windowTargets: [Int32], resets windowResets: [UInt8]) -> Int {
         let count = windowInputs.count
         precondition(count % batch == 0 && count / batch <= steps && count > 0, "window shape")
         precondition(windowTargets.count == count && windowResets.count == count, "window arrays differ in size")
         windowInputs.withUnsafeBufferPointer { inputs.update(from: $0.baseAddress!, count: count) }
         windowTargets.withUnsafeBufferPointer { targets.update(from: $0.baseAddress!, count: count) }
         windowResets.withUnsafeBufferPointer { resets.update(from: $0.baseAddress!, count: count) }
-        return forwardLoaded(steps: count / batch, training: training)
+        return count / batch
     }
 
     /// The forward pass over the window already written in `inputs`, `targets`, `resets`.
@@ -268,7 +274,10 @@ public final class LSTMNetwork {
         precondition(lastTraining && lastSteps > 0, "backward() needs a training forward pass before it")
         let t = lastSteps, n = t * batch, h = config.hidden, v = config.vocabularySize, fourH = 4 * h
         let p = parameters.pointer, g = gradients.pointer
-        gradients.zero()
+        // Every gradient is written whole below except these sums, which start from zero.
+        for tensor in [layout.headBias] + layout.biasIH + (layout.embedding.map { [$0] } ?? []) {
+            (g + tensor.offset).update(repeating: 0, count: tensor.count)
+        }
         let training = lastTraining
         // Head: ∂W = ∂logitsᵀ · y, ∂b = Σ rows ∂logits (both shared by vocabulary rows), ∂y = ∂logits · W
         // (shared by window rows).

@@ -7,6 +7,8 @@ public final class WindowTrainer {
     public var learningRate: Float
     /// Largest global gradient norm (nil: no clipping).
     public var clipNorm: Float?
+    /// One partial sum of squares per thread, for the gradient norm.
+    private let normSums: UnsafeMutablePointer<Double>
 
     public init(model: LSTMModel, batch: Int, steps: Int, learningRate: Float, clipNorm: Float?,
                 onsetTokens: Set<Int> = [], dropoutSeed: UInt64 = 0, threads: Int = 2,
@@ -14,9 +16,13 @@ public final class WindowTrainer {
         network = LSTMNetwork(model: model, batch: batch, steps: steps, onsetTokens: onsetTokens,
                               dropoutSeed: dropoutSeed, threads: threads, backend: backend)
         adam = Adam(count: model.layout.count)
+        normSums = .allocate(capacity: max(threads, 1))
+        normSums.initialize(repeating: 0, count: max(threads, 1))
         self.learningRate = learningRate
         self.clipNorm = clipNorm
     }
+
+    deinit { normSums.deallocate() }
 
     /// What one step measured.
     public struct StepResult: Sendable {
@@ -31,26 +37,19 @@ public final class WindowTrainer {
     /// not finite changes no parameter.
     @discardableResult
     public func step(inputs: [Int32], targets: [Int32], resets: [UInt8]) -> StepResult {
-        let totals = network.forward(inputs: inputs, targets: targets, resets: resets, training: true)
-        network.backward()
-        let norm = clipGradientNorm(network.gradients.pointer, count: network.gradients.count, maxNorm: clipNorm)
-        let finite = totals.loss.isFinite && norm.isFinite
-        if finite {
-            adam.update(parameters: network.parameters.pointer, gradients: network.gradients.pointer,
-                        learningRate: learningRate)
-        }
-        return StepResult(totals: totals, gradientNorm: norm, isFinite: finite)
+        stepLoaded(steps: network.loadWindow(inputs: inputs, targets: targets, resets: resets))
     }
 
     /// The step on the window already written into the network's buffers.
     func stepLoaded(steps: Int) -> StepResult {
         let totals = network.forwardLoaded(steps: steps, training: true)
         network.backward()
-        let norm = clipGradientNorm(network.gradients.pointer, count: network.gradients.count, maxNorm: clipNorm)
+        let norm = clipGradientNorm(network.gradients.pointer, count: network.gradients.count, maxNorm: clipNorm,
+                                    parts: network.threads, partialSums: normSums, parallel: network.team.run)
         let finite = totals.loss.isFinite && norm.isFinite
         if finite {
             adam.update(parameters: network.parameters.pointer, gradients: network.gradients.pointer,
-                        learningRate: learningRate)
+                        learningRate: learningRate, parts: network.threads, parallel: network.team.run)
         }
         return StepResult(totals: totals, gradientNorm: norm, isFinite: finite)
     }
