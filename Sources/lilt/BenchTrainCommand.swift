@@ -35,7 +35,7 @@ struct BenchTrainOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "OpenBLAS threads (and PyTorch's, through its script).")
+    @Option(help: "Threads for Lilt's training steps (PyTorch's script always uses 2).")
     var threads = 2
 
     @Option(help: "Configurations to measure, comma-separated (A, C).")
