@@ -118,9 +118,11 @@ struct BenchTrainOptions: ParsableArguments {
             var line = String(format: "config %@: Lilt %8.0f seq-steps/s  %6.1f GFLOP/s  single step %7.1f µs",
                               benchCase.name, speed, gflops, micros)
             if let theirs = median(torchTraining[benchCase.name] ?? []) {
+                let theirGflops = theirs * benchCase.flopsPerStep / Double(benchCase.steps * benchCase.batch) / 1e9
                 entry["torchSeqStepsPerSecond"] = theirs
+                entry["torchGflopsPerSecond"] = theirGflops
                 entry["ratioToTorch"] = speed / theirs
-                line += String(format: "  | PyTorch %8.0f seq-steps/s → %.2f×", theirs, speed / theirs)
+                line += String(format: "  | PyTorch %8.0f seq-steps/s %6.1f GFLOP/s → %.2f×", theirs, theirGflops, speed / theirs)
             }
             if let theirs = median(torchStep[benchCase.name] ?? []) {
                 entry["torchStepMicros"] = theirs
