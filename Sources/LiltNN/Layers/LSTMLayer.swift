@@ -47,9 +47,10 @@ final class LSTMLayerWorkspace {
     /// it multiplies h_{t−1} by its own rows of W_hh (copied to `partWeights` [4U, H], so the product
     /// for a step is one gemm with all B streams) into `partGates` [B, 4U], applies the cell to its units,
     /// and meets the other parts at `barrier` once per step (h_t must be complete before step t + 1).
-    func recur(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
+    func recur(steps: Int, part: Int, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
                barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, partGates: UnsafeMutablePointer<Float>,
                oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil, backend: GemmBackend) {
+        let units = unitRange(part: part, of: barrier.count)
         let h = hidden, b = batch, first = units.lowerBound, width = units.count
         if width > 0 {
             for gate in 0..<4 {
@@ -78,9 +79,22 @@ final class LSTMLayerWorkspace {
                 }
             }
             if width > 0 {
-                // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ.
-                gemm(.none, .transposed, m: b, n: 4 * width, k: h, alpha: 1, a: hPrev.pointer + t * b * h, lda: h,
-                     b: partWeights, ldb: h, beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ. From step 1 on, the terms of its own
+                // units of h_{t-1} were added before the barrier (while other parts finished their cells);
+                // the other parts' units are added now.
+                let hLast = hPrev.pointer + t * b * h
+                if t == 0 {
+                    gemm(.none, .transposed, m: b, n: 4 * width, k: h, alpha: 1, a: hLast, lda: h,
+                         b: partWeights, ldb: h, beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                } else {
+                    for other in 0..<barrier.count where other != part {
+                        let columns = unitRange(part: other, of: barrier.count)
+                        guard !columns.isEmpty else { continue }
+                        gemm(.none, .transposed, m: b, n: 4 * width, k: columns.count, alpha: 1,
+                             a: hLast + columns.lowerBound, lda: h, b: partWeights + columns.lowerBound, ldb: h,
+                             beta: 1, c: partGates, ldc: 4 * width, backend: backend)
+                    }
+                }
                 let last = t == steps - 1
                 for row in 0..<b {
                     let r = t * b + row
@@ -94,9 +108,21 @@ final class LSTMLayerWorkspace {
                         hOut: hOut.pointer + r * h + first, cNext: cNext + first, hNext: hNext + first,
                         resetNext: last ? false : resets[next] != 0, units: width)
                 }
+                if !last {
+                    // The next step's terms of this part's own units of h_t.
+                    gemm(.none, .transposed, m: b, n: 4 * width, k: width, alpha: 1,
+                         a: hPrev.pointer + (t + 1) * b * h + first, lda: h, b: partWeights + first, ldb: h,
+                         beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                }
             }
             barrier.wait()
         }
+    }
+
+    /// The hidden units of part `part` of `parts`: contiguous pieces in multiples of 8 (one vector).
+    func unitRange(part: Int, of parts: Int) -> Range<Int> {
+        let chunks = (hidden + 7) / 8
+        return min(hidden, 8 * (chunks * part / parts))..<min(hidden, 8 * (chunks * (part + 1) / parts))
     }
 
     /// Backward through the recurrence: from ∂L/∂h in `dY` to ∂L/∂a in `gates`. The gradient does not

@@ -151,10 +151,7 @@ public final class LSTMNetwork {
     private func parallel(_ body: (Int) -> Void) { team.run(body) }
 
     /// The hidden units of part `part`: contiguous pieces in multiples of 8 (one vector).
-    private func unitPiece(_ part: Int) -> Range<Int> {
-        let h = config.hidden, chunks = (h + 7) / 8
-        return min(h, 8 * (chunks * part / threads))..<min(h, 8 * (chunks * (part + 1) / threads))
-    }
+    private func unitPiece(_ part: Int) -> Range<Int> { layers[0].unitRange(part: part, of: threads) }
 
     /// The `part`-th of `threads` contiguous pieces of `0..<count`.
     private func piece(_ part: Int, of count: Int) -> Range<Int> {
@@ -227,7 +224,7 @@ public final class LSTMNetwork {
             // One-hot input: the recurrence itself writes b + W_ih[:, token] (a row of W_ihᵀ) step by step.
             let oneHot = below == nil ? transposed.map { (weights: UnsafePointer($0), tokens: UnsafePointer(inputs)) } : nil
             parallel { part in
-                layer.recur(steps: t, units: unitPiece(part), weightHH: p + layout.weightHH[index].offset,
+                layer.recur(steps: t, part: part, weightHH: p + layout.weightHH[index].offset,
                             resets: resets, barrier: barrier, partWeights: partWeights[part].pointer,
                             partGates: partGates[part].pointer, oneHot: oneHot, backend: backend)
                 if training, let mask = layer.mask, let dropped = layer.dropped {
