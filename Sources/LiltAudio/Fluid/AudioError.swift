@@ -1,0 +1,53 @@
+import Foundation
+
+/// What went wrong in LiltAudio: which FluidSynth call, file, driver or name, and why.
+public enum AudioError: Error, CustomStringConvertible, Equatable {
+    /// A FluidSynth call reported failure (or returned no object).
+    case call(name: String, detail: String)
+    /// The SoundFont could not be found or loaded.
+    case soundFont(SoundFontError)
+    /// `--audio-driver NAME` names a driver this FluidSynth does not have.
+    case unknownAudioDriver(name: String, available: [String])
+    /// The driver exists but could not open a device here.
+    case audioDriverFailed(driver: String, log: String?)
+    /// `--program` named no General MIDI instrument.
+    case unknownProgram(String)
+    /// A file could not be written (WAV output, the audio log).
+    case writeFailed(path: String, reason: String)
+    /// A player command with an argument it cannot use (a loop that ends before it starts, a tempo ≤ 0).
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .call(let name, let detail):
+            return "FluidSynth: \(name) failed" + (detail.isEmpty ? "" : ": \(detail)")
+        case .soundFont(let error):
+            return error.description
+        case .unknownAudioDriver(let name, let available):
+            return "no audio driver named '\(name)'; this FluidSynth has: "
+                + available.joined(separator: ", ") + " (and 'none' for silent playback)"
+        case .audioDriverFailed(let driver, let log):
+            return "the '\(driver)' audio driver could not open a sound device"
+                + (log.map { " (details in \($0))" } ?? "")
+                + "; leave out --audio-driver to fall back to silent playback"
+        case .unknownProgram(let text):
+            return "'\(text)' is not a General MIDI program: give a number 1–128 or a name "
+                + "such as 'Acoustic Grand Piano', 'violin' or 'flute' (see `lilt play --help`)"
+        case .writeFailed(let path, let reason):
+            return "\(path): cannot write: \(reason)"
+        case .invalidArgument(let reason):
+            return reason
+        }
+    }
+}
+
+/// The one place FluidSynth results are checked: a status code must be `FLUID_OK`.
+func fluidCall(_ name: String, _ status: Int32, detail: @autoclosure () -> String = "") throws(AudioError) {
+    if status == lilt_fluid_failed_value { throw .call(name: name, detail: detail()) }
+}
+
+/// The one place FluidSynth constructors are checked: a nil object becomes a typed error naming the call.
+func fluidMake<T>(_ name: String, _ object: T?, detail: @autoclosure () -> String = "") throws(AudioError) -> T {
+    guard let object else { throw .call(name: name, detail: detail()) }
+    return object
+}

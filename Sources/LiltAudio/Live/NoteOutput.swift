@@ -1,0 +1,85 @@
+import Synchronization
+
+/// Where a live player's notes go: a synth behind an audio driver, or a silent output that only keeps time.
+///
+/// A player calls `send`, `cancelPending` and `setProgram` from its one scheduling thread; `clock` and
+/// `silence()` may be used from any thread.
+public protocol NoteOutput: AnyObject, Sendable {
+    /// The output's time line; `send` times are on it.
+    var clock: any PlaybackClock { get }
+    /// Whether anything can be heard from it.
+    var isAudible: Bool { get }
+    /// What it plays through, for messages ("pulseaudio", "silent").
+    var name: String { get }
+    /// Queues `event` to happen at `time` milliseconds on `clock` (a time already past happens at once).
+    func send(_ event: NoteEvent, at time: Double)
+    /// Forgets every queued event whose time has not come.
+    func cancelPending()
+    /// Stops every sounding note at once (all sounds off).
+    func silence()
+    /// Chooses the General MIDI instrument.
+    func setProgram(_ program: GMProgram) throws(AudioError)
+}
+
+/// A note event queued on an output at a time in milliseconds.
+public struct ScheduledNoteEvent: Hashable, Sendable {
+    public var time: Double
+    public var event: NoteEvent
+}
+
+/// The output used when there is nothing to hear: it keeps time on its clock and remembers what it was
+/// sent, so everything that depends on playback (the playhead, tests) works without a sound device.
+public final class SilentOutput: NoteOutput {
+    private struct State {
+        var events: [ScheduledNoteEvent] = []
+        var silenced: [Double] = []
+        var program = GMProgram.acousticGrandPiano
+    }
+    private let state = Mutex(State())
+    public let clock: any PlaybackClock
+
+    public init(clock: any PlaybackClock = MonotonicPlaybackClock()) {
+        self.clock = clock
+    }
+
+    public var isAudible: Bool { false }
+    public var name: String { "silent" }
+
+    public func send(_ event: NoteEvent, at time: Double) {
+        state.withLock { $0.events.append(ScheduledNoteEvent(time: time, event: event)) }
+    }
+
+    public func cancelPending() {
+        let now = clock.milliseconds
+        state.withLock { $0.events.removeAll { $0.time > now } }
+    }
+
+    public func silence() {
+        let now = clock.milliseconds
+        state.withLock { $0.silenced.append(now) }
+    }
+
+    public func setProgram(_ program: GMProgram) throws(AudioError) {
+        state.withLock { $0.program = program }
+    }
+
+    /// Every event still queued or already due, in time order (note-offs first at equal times).
+    public var events: [ScheduledNoteEvent] {
+        state.withLock { $0.events }.enumerated().sorted { a, b in
+            if a.element.time != b.element.time { return a.element.time < b.element.time }
+            if a.element.event.isNoteOn != b.element.event.isNoteOn { return !a.element.event.isNoteOn }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// The events whose time has come.
+    public var played: [ScheduledNoteEvent] {
+        let now = clock.milliseconds
+        return events.filter { $0.time <= now }
+    }
+
+    /// When `silence()` was called, in milliseconds on the clock.
+    public var silencedAt: [Double] { state.withLock { $0.silenced } }
+    /// The instrument last chosen.
+    public var program: GMProgram { state.withLock { $0.program } }
+}

@@ -1,0 +1,218 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LiltAudio
+import LiltCompose
+import LiltMusic
+import Synchronization
+
+/// `lilt play FILE`: plays a melody live, with a progress line; Ctrl-C silences it at once.
+struct Play: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Play a melody through the sound device (or silently, keeping time, when there is none).",
+        discussion: """
+            PROGRAM is a General MIDI number 1–128 or a name ("violin", "flute", "Acoustic Grand Piano").
+            AUDIO-DRIVER is pulseaudio, alsa, jack, … or none; by default the first that opens is used.
+            FluidSynth's messages go to the audio log (see `lilt doctor`), never to the terminal.
+            """)
+
+    @Argument(help: "The melody file.")
+    var file: String
+
+    @Option(help: "Which melody in the file, counting from 1.")
+    var index = 1
+
+    @Option(help: "Tempo in quarter notes per minute (default: the melody's own, else 120).")
+    var tempo: Double?
+
+    @Option(help: "General MIDI instrument: a number 1–128 or a name.")
+    var program = "1"
+
+    @Flag(help: "Loop the whole melody until Ctrl-C.")
+    var loop = false
+
+    @Option(help: "A SoundFont (.sf2/.sf3) to use instead of the ones Lilt looks for.")
+    var soundfont: String?
+
+    @Option(help: "The audio driver to use: pulseaudio, alsa, jack, none, … (default: automatic).")
+    var audioDriver: String?
+
+    func run() throws {
+        let locations = DataLocations()
+        AudioLog.use(locations.audioLog)
+        let melody = try MelodyInput.melody(in: file, index: index)
+        let program = try GMProgram.parse(self.program)
+        let font = try SoundFontLocator(explicitPath: soundfont).locate()
+        let synth = try Synth(soundFont: font, settings: SynthSettings(program: program))
+        let output = try FluidSynthOutput(synth: synth, request: AudioDriverRequest(option: audioDriver))
+        if let notice = output.notice { printError("note: " + notice) }
+
+        let tempo = self.tempo ?? melody.playbackTempo
+        let player = LivePlayer(output: output, melody: melody, tempo: tempo)
+        if loop { try player.setLoop(0..<max(melody.length.doubleValue, 0.25)) }
+
+        // Ctrl-C: silence first (from the signal queue, at once), then end the player and the driver.
+        let interrupted = Atomic(false)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in signals {
+            source.setEventHandler {
+                player.panic()
+                interrupted.store(true, ordering: .sequentiallyConsistent)
+            }
+            source.resume()
+        }
+
+        let progress = ProgressLine(title: melody.title ?? URL(fileURLWithPath: file).lastPathComponent,
+                                    meter: melody.meter ?? Meter(4, 4), output: output.name, tempo: tempo)
+        player.play()
+        progress.start()
+        while !interrupted.load(ordering: .sequentiallyConsistent) {
+            let status = player.status
+            progress.update(status)
+            if status.state == .finished { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let wasInterrupted = interrupted.load(ordering: .sequentiallyConsistent)
+        if !wasInterrupted { Thread.sleep(forTimeInterval: 0.6) }   // let the last note ring out
+        player.shutdown()
+        output.close()
+        progress.finish(wasInterrupted ? "stopped" : "done")
+        if wasInterrupted { throw ExitCode(130) }
+    }
+}
+
+/// One status line: rewritten in place on a terminal, a line at the start and end when piped.
+final class ProgressLine {
+    let title: String
+    let meter: Meter
+    let output: String
+    let tempo: Double
+    let isTerminal = isatty(1) == 1
+    private var lastWidth = 0
+
+    init(title: String, meter: Meter, output: String, tempo: Double) {
+        self.title = title
+        self.meter = meter
+        self.output = output
+        self.tempo = tempo
+    }
+
+    func start() {
+        if !isTerminal { print("playing \(title) at \(Int(tempo.rounded())) quarter notes per minute (\(output))") }
+    }
+
+    func update(_ status: LivePlayer.Status) {
+        guard isTerminal else { return }
+        let bar = meter.barLength.doubleValue
+        let secondsPerQuarter = 60 / status.tempo
+        let text = "▶ \(title)  \(clock(status.position * secondsPerQuarter)) / "
+            + "\(clock(status.length * secondsPerQuarter))  bar \(Int(status.position / bar) + 1)/"
+            + "\(max(1, Int((status.length / bar).rounded(.up))))"
+            + (status.loop != nil ? "  loop" : "") + "  [\(output)]  Ctrl-C stops"
+        let padding = String(repeating: " ", count: max(0, lastWidth - text.count))
+        FileHandle.standardOutput.write(Data(("\r" + text + padding).utf8))
+        lastWidth = text.count
+    }
+
+    func finish(_ word: String) {
+        if isTerminal {
+            FileHandle.standardOutput.write(Data(("\r" + String(repeating: " ", count: lastWidth) + "\r").utf8))
+        }
+        print("\(word): \(title)")
+    }
+
+    private func clock(_ seconds: Double) -> String {
+        let whole = max(0, Int(seconds))
+        return String(format: "%d:%02d", whole / 60, whole % 60)
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Reads melodies from a file for `play`, `render` and `bench`. The one place that knows file formats here.
+enum MelodyInput {
+    /// Every melody in the file at `path`.
+    static func read(_ path: String) throws -> [Melody] {
+        try MelodyDump.read(path)
+    }
+
+    /// Melody number `index` (from 1) of the file at `path`.
+    static func melody(in path: String, index: Int) throws -> Melody {
+        let melodies = try read(path)
+        guard (1...max(melodies.count, 1)).contains(index), !melodies.isEmpty else {
+            throw ValidationError("\(path) holds \(melodies.count) melodies; --index \(index) is not one of them")
+        }
+        return melodies[index - 1]
+    }
+}
+
+/// The JSON melody dump: `{"melodies":[{"title","key","meter","tempo","notes":[{"pitch":60,"onset":0.0,
+/// "duration":1.0}, …]}]}`, pitch null for a rest, onset and duration in quarter notes.
+enum MelodyDump {
+    struct File: Decodable { var melodies: [Entry] }
+    struct Entry: Decodable {
+        var title: String?
+        var tempo: Double?
+        var meter: String?
+        var notes: [NoteEntry]
+
+        enum CodingKeys: String, CodingKey { case title, tempo, meter, notes }
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            title = try container.decodeIfPresent(String.self, forKey: .title)
+            tempo = try container.decodeIfPresent(Double.self, forKey: .tempo)
+            meter = try? container.decodeIfPresent(String.self, forKey: .meter)
+            notes = try container.decode([NoteEntry].self, forKey: .notes)
+        }
+    }
+    struct NoteEntry: Decodable {
+        var pitch: Int?
+        var onset: Double
+        var duration: Double
+        var velocity: Int?
+    }
+
+    struct ReadError: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "\(path): \(reason)" }
+    }
+
+    static func read(_ path: String) throws -> [Melody] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ReadError(path: path, reason: "cannot read the file (\(error.localizedDescription))")
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ReadError(path: path, reason: "not a JSON melody dump: \(context.debugDescription)")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ReadError(path: path, reason: "missing \"\(key.stringValue)\" at "
+                            + context.codingPath.map(\.stringValue).joined(separator: "."))
+        } catch {
+            throw ReadError(path: path, reason: "not a JSON melody dump (\(error))")
+        }
+        return file.melodies.enumerated().map { number, entry in
+            let meter = entry.meter.flatMap { text -> Meter? in
+                let parts = text.split(separator: "/").compactMap { Int($0) }
+                return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? Meter(parts[0], parts[1]) : nil
+            }
+            let notes = entry.notes.map { note in
+                Note(pitch: note.pitch.map(Pitch.init(midi:)),
+                     onset: .rounded(note.onset, toDenominator: 960),
+                     duration: .rounded(note.duration, toDenominator: 960),
+                     velocity: note.velocity ?? 90)
+            }
+            return Melody(title: entry.title, meter: meter, tempo: entry.tempo, notes: notes,
+                          source: SourceLocation(file: path, detail: "melody \(number + 1)"))
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+import LiltMusic
+@testable import LiltAudio
+
+/// Moves a manual clock forward in 5 ms steps, running the player's scheduling pass at each step, the way
+/// its real-time thread would.
+func advance(_ player: LivePlayer, _ clock: ManualPlaybackClock, by milliseconds: Double) {
+    var left = milliseconds
+    while left > 0 {
+        let step = min(5, left)
+        clock.advance(by: step)
+        player.pump()
+        left -= step
+    }
+}
+
+/// Note-ons as (time ms, key), in order.
+func noteOns(_ output: SilentOutput) -> [(time: Double, key: Int)] {
+    output.played.compactMap { $0.event.isNoteOn ? ($0.time, $0.event.key) : nil }
+}
+
+@Test("Notes are queued at their exact times, ahead of the playhead, with note-offs at their ends")
+func playsAtScheduledTimes() {
+    let clock = ManualPlaybackClock(milliseconds: 1000)
+    let output = SilentOutput(clock: clock)
+    let melody = Melody.sequence([(60, 1), (nil, 1), (64, 2)], tempo: 120)
+    let player = LivePlayer(output: output, melody: melody, pacing: .manual)
+    player.play()
+    player.pump()
+    #expect(player.state == .playing)
+    advance(player, clock, by: 1700)
+    let ons = noteOns(output)
+    #expect(ons.map(\.key) == [60, 64])
+    #expect(ons.map(\.time) == [1000, 2000])
+    let offs = output.played.filter { !$0.event.isNoteOn }
+    #expect(offs.map(\.time) == [1500])
+    #expect(abs(player.position - 3.4) < 0.001)
+    advance(player, clock, by: 400)
+    #expect(player.state == .finished)
+    #expect(player.position == 4)
+    #expect(output.events.filter { !$0.event.isNoteOn }.map(\.time) == [1500, 3000])
+}
+
+@Test("Changing the tempo while playing retimes the rest, including the note sounding now")
+func tempoChangeWhilePlaying() throws {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let melody = Melody.sequence([(60, 1), (62, 1), (64, 1), (65, 1)], tempo: 120)
+    let player = LivePlayer(output: output, melody: melody, pacing: .manual, lookahead: 300)
+    player.play()
+    advance(player, clock, by: 750)           // halfway through the second note (62: 500–1000 ms)
+    try player.setTempo(60)                    // one quarter per second from here
+    player.pump()
+    advance(player, clock, by: 3000)
+    let ons = noteOns(output)
+    #expect(ons.map(\.key) == [60, 62, 64, 65])
+    // 62 has half a quarter left at 750 ms: it now ends at 1250; 64 starts there, 65 one second later.
+    #expect(ons.map(\.time) == [0, 500, 1250, 2250])
+    let offs = output.events.filter { !$0.event.isNoteOn }
+    #expect(offs.first { $0.event.key == 62 }?.time == 1250)
+    #expect(offs.first { $0.event.key == 65 }?.time == 3250)
+    #expect(player.status.tempo == 60)
+}
+
+@Test("Notes appended while playing sound at their onsets, also inside the stretch already queued")
+func appendWhilePlaying() {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let player = LivePlayer(output: output, melody: Melody.sequence([(60, 1)], tempo: 120), pacing: .manual,
+                            lookahead: 400, stopsAtEnd: false)
+    player.play()
+    advance(player, clock, by: 300)
+    player.append([.note(67, at: 1, for: 1), .note(69, at: QuarterLength(3, 2), for: QuarterLength(1, 2))])
+    advance(player, clock, by: 500)
+    player.append([.note(72, at: 4, for: 1)])
+    advance(player, clock, by: 1500)
+    #expect(noteOns(output).map(\.key) == [60, 67, 69, 72])
+    #expect(noteOns(output).map(\.time) == [0, 500, 750, 2000])
+    #expect(player.state == .playing)
+}
+
+@Test("Pause holds the playhead and silences; play resumes from it; seek jumps; stop returns to the start")
+func pauseSeekStop() {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let melody = Melody.sequence([(60, 1), (62, 1), (64, 1), (65, 1)], tempo: 60)
+    let player = LivePlayer(output: output, melody: melody, pacing: .manual)
+    player.play()
+    advance(player, clock, by: 1500)
+    player.pause()
+    player.pump()
+    #expect(player.state == .paused)
+    #expect(abs(player.position - 1.5) < 0.001)
+    // 62 was sounding: released at the pause; nothing queued beyond it survives.
+    #expect(output.events.first { !$0.event.isNoteOn && $0.event.key == 62 }?.time == 1500)
+    advance(player, clock, by: 2000)
+    #expect(abs(player.position - 1.5) < 0.001)
+    #expect(noteOns(output).map(\.key) == [60, 62])
+    player.play()
+    advance(player, clock, by: 600)           // resumes at 3500 ms from 1.5: 64 at 2.0 → 4000 ms
+    #expect(noteOns(output).last?.key == 64)
+    #expect(noteOns(output).last?.time == 4000)
+    player.seek(to: 0)
+    advance(player, clock, by: 10)
+    #expect(noteOns(output).last?.key == 60)
+    #expect(player.position < 0.02)
+    player.stop()
+    player.pump()
+    #expect(player.state == .stopped)
+    #expect(player.position == 0)
+}
+
+@Test("A loop range repeats, cutting notes at its end, until the loop is cleared")
+func loopRange() throws {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let melody = Melody.sequence([(60, 1), (62, 1), (64, 1), (65, 1)], tempo: 60)
+    let player = LivePlayer(output: output, melody: melody, pacing: .manual)
+    try player.setLoop(1..<3)
+    player.play()
+    advance(player, clock, by: 6900)           // 0–1 s: 60; then 62 64 62 64 62 64 (two seconds a pass)
+    #expect(noteOns(output).map(\.key) == [60, 62, 64, 62, 64, 62, 64])
+    #expect(noteOns(output).map(\.time) == [0, 1000, 2000, 3000, 4000, 5000, 6000])
+    #expect(abs(player.position - 2.9) < 0.01)
+    try player.setLoop(nil)
+    advance(player, clock, by: 1500)           // on to 65 at position 3
+    #expect(noteOns(output).last?.key == 65)
+    #expect(throws: AudioError.self) { try player.setLoop(2..<2) }
+}
+
+@Test("Panic silences at once from any thread")
+func panicSilences() {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let player = LivePlayer(output: output, melody: Melody.sequence([(60, 4)]), pacing: .manual)
+    player.play()
+    advance(player, clock, by: 100)
+    player.panic()
+    #expect(output.silencedAt == [100])
+}
+
+@Test("Live playback through the file driver sounds the same notes at the same times as the offline render",
+      .enabled(if: hasFluidR3))
+func liveMatchesOffline() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let raw = folder.appendingPathComponent("live.raw")
+    let melody = Melody.sequence([(72, 1), (72, 1), (79, 1), (nil, 1), (81, QuarterLength(1, 2)),
+                                  (79, QuarterLength(1, 2)), (77, 1)], tempo: 150)
+    let offline = try OfflineRenderer(soundFont: fluidR3, settings: dryPiano).render(melody)
+    let offlineReport = RenderExpectation(melody: melody, tempo: 150).check(offline)
+    #expect(offlineReport.problems.isEmpty, "\(offlineReport.problems)")
+
+    let synth = try Synth(soundFont: fluidR3, settings: dryPiano)
+    let output = try FluidSynthOutput(synth: synth, request: .rawFile(raw))
+    let player = LivePlayer(output: output, melody: melody)
+    Thread.sleep(forTimeInterval: 0.05)
+    player.play()
+    var origin: Double?
+    let deadline = Date().addingTimeInterval(10)
+    while player.state != .finished, Date() < deadline {
+        origin = origin ?? player.originTime
+        Thread.sleep(forTimeInterval: 0.02)
+    }
+    Thread.sleep(forTimeInterval: 0.3)
+    player.shutdown()
+    output.close()
+    let origin_ = try #require(origin)
+
+    let bytes = try Data(contentsOf: raw)
+    let pcm = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+    let live = RenderedAudio(sampleRate: 44_100, samples: pcm.map { Float(Int16(littleEndian: $0)) / 32768 })
+    let liveReport = RenderExpectation(melody: melody, tempo: 150, offset: origin_ / 1000).check(live)
+    #expect(liveReport.problems.isEmpty, "\(liveReport.problems)")
+    let offsetOnsets = offlineReport.detectedOnsets.map { $0 + origin_ / 1000 }
+    #expect(liveReport.detectedOnsets.count == offsetOnsets.count)
+    for (heard, rendered) in zip(liveReport.detectedOnsets, offsetOnsets) {
+        #expect(abs(heard - rendered) <= 0.010, "live onset \(heard) s vs offline \(rendered) s")
+    }
+    #expect(zip(liveReport.pitches, offlineReport.pitches).allSatisfy { a, b in
+        guard let a, let b else { return false }
+        return abs(a / b - 1) < 0.01
+    })
+}
