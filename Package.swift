@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "LiltAudioTests", dependencies: ["LiltAudio", "LiltMusic"]),
         .testTarget(name: "LiltTerminalTests", dependencies: ["LiltTerminal"]),
         .testTarget(name: "LiltCommandTests", dependencies: ["lilt"]),
+        .testTarget(name: "LiltStudioTests", dependencies: ["LiltStudio", "LiltTerminal", "LiltCompose", "LiltMusic"]),
     ],
     swiftLanguageModes: [.v6]
 )

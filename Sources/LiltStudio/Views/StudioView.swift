@@ -1,0 +1,29 @@
+import LiltTerminal
+
+/// The whole screen: title, piano roll, sliders, status and message lines, and the help overlay on top;
+/// or, on a terminal below 80×24, a message asking for more room.
+public enum StudioView {
+    public static func render(_ state: StudioState, keyMap: KeyMap = .standard, size: TerminalSize) -> Canvas {
+        var canvas = Canvas(width: size.width, height: size.height)
+        draw(state, keyMap: keyMap, on: &canvas)
+        return canvas
+    }
+
+    public static func draw(_ state: StudioState, keyMap: KeyMap = .standard, on canvas: inout Canvas) {
+        let size = TerminalSize(width: canvas.width, height: canvas.height)
+        let layout = StudioLayout(size: size)
+        if layout.isTooSmall {
+            SmallTerminalView.draw(size: size, on: &canvas)
+            return
+        }
+        TitleBarView.draw(state, in: layout.title, on: &canvas)
+        PianoRollView.draw(state, in: layout.roll, on: &canvas)
+        ControlsView.draw(state, in: layout.controls, on: &canvas)
+        StatusLineView.draw(state, in: layout.status, on: &canvas)
+        MessageLineView.draw(state, in: layout.message, on: &canvas)
+        if state.showHelp {
+            HelpOverlay.draw(keyMap: keyMap, scroll: state.helpScroll, unicode: state.unicode,
+                             in: Rect(x: 0, y: 1, width: size.width, height: size.height - 2), on: &canvas)
+        }
+    }
+}
