@@ -65,17 +65,18 @@ public final class StudioApp {
     /// The caller restores the terminal.
     public func run() -> Int32 {
         while exitCode == nil {
-            step(timeout: nextTimeout())
+            step()
         }
         player.shutdown()
         return exitCode ?? 0
     }
 
-    /// One turn of the loop: drain engine events, redraw if needed, wait for and handle one input.
-    public func step(timeout: Double?) {
+    /// One turn of the loop: drain engine events, redraw if needed, wait for one input until the next
+    /// deadline (or `timeout` seconds, when given) and handle it.
+    public func step(timeout: Double? = nil) {
         update()
         if needsRedraw { draw() }
-        if let event = terminal.nextEvent(timeout: timeout) {
+        if let event = terminal.nextEvent(timeout: timeout ?? nextTimeout()) {
             handle(event)
         }
     }
