@@ -16,7 +16,7 @@ public enum HelpOverlay {
         return result
     }
 
-    public static let keyWidth = 20
+    public static let keyWidth = 16
 
     public static func draw(keyMap: KeyMap, scroll: Int, unicode: Bool, in rect: Rect, on canvas: inout Canvas) {
         let box = rect.inset(by: 1)
@@ -24,9 +24,9 @@ public enum HelpOverlay {
         canvas.fill(box)
         Palette.box(box, in: &canvas, glyphs: Palette.glyphs(unicode: unicode), style: CellStyle(foreground: .cyan))
         canvas.write(" Keys — ? or Esc closes, j/k scroll ", x: box.x + 2, y: box.y, style: CellStyle(foreground: .brightWhite, bold: true))
-        let inner = box.inset(by: 1)
+        let inner = Rect(x: box.x + 2, y: box.y + 1, width: box.width - 4, height: box.height - 2)
         let all = lines(for: keyMap)
-        let columnWidth = 40
+        let columnWidth = 52
         let columns = max(1, min(3, (inner.width + 1) / (columnWidth + 1)))
         let rowsPerColumn = max(1, inner.height)
         let perPage = rowsPerColumn * columns
