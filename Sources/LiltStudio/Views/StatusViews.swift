@@ -118,12 +118,7 @@ public enum ControlsView {
             guard row < rect.height else { continue }
             let x = rect.x + column * columnWidth + 1, y = rect.y + row
             let focused = slider == state.focusedSlider
-            var label = slider.name
-            if slider == .program, let program = GMName.name(state.session.controls.program) {
-                label = "instrument"
-                _ = program
-            }
-            canvas.write(label.padding(toLength: nameWidth, withPad: " ", startingAt: 0), x: x, y: y,
+            canvas.write(slider.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0), x: x, y: y,
                          style: focused ? Palette.focused : CellStyle(foreground: .white))
             let barWidth = max(4, columnWidth - nameWidth - valueWidth - 4)
             let fill = filled(slider.value(in: state.session.controls), in: slider.range, width: barWidth)
