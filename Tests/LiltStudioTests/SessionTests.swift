@@ -16,10 +16,9 @@ private func fullSession() -> ComposingSession {
     session.cursor = QuarterLength(11, 4)
     session.cursorPitch = 70
     session.controls = SessionControls(temperature: 0.85, restBias: -1.5, holdBias: 0.5, tempo: 104, program: 74,
-                                       bars: 16, variations: 6, randomSeed: 0xDEAD_BEEF_1234)
-    session.takes = [Take(name: "take 1", notes: Array(session.notes.suffix(2)),
-                          provenance: TakeProvenance(model: "/models/folk.safetensors", modelHash: "9f3a", seed: "G4 B4",
-                                                     controls: session.controls, randomSeed: 42))]
+                                       bars: 16, variations: 6, randomSeed: 0xFFFF_FFFF_FFFF_FFC5)
+    session.takes = [SessionTake(name: "take 1", notes: Array(session.notes.suffix(2)),
+                                 provenance: #"{"model":"/models/folk.safetensors","modelHash":"9f3a","randomSeed":18446744073709551557}"#)]
     session.keptTake = 0
     session.model = "folk.safetensors"
     session.corpus = "essen"

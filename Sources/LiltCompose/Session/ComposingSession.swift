@@ -69,35 +69,15 @@ public struct SessionControls: Hashable, Sendable, Codable {
     }
 }
 
-/// Where a take came from: enough to generate it again bit for bit.
-public struct TakeProvenance: Hashable, Sendable, Codable {
-    /// The model file's path, and a hash of its bytes.
-    public var model: String?
-    public var modelHash: String?
-    /// The seed as it was given (a file, `NAME:INDEX`, a token string), if any.
-    public var seed: String?
-    /// Every control in force.
-    public var controls: SessionControls
-    /// The random seed the take was drawn with.
-    public var randomSeed: UInt64
-
-    public init(model: String? = nil, modelHash: String? = nil, seed: String? = nil,
-                controls: SessionControls, randomSeed: UInt64) {
-        self.model = model
-        self.modelHash = modelHash
-        self.seed = seed
-        self.controls = controls
-        self.randomSeed = randomSeed
-    }
-}
-
-/// A generated melody kept in a session, with its provenance.
-public struct Take: Hashable, Sendable, Codable {
+/// A generated melody kept in a session: its notes and where it came from.
+public struct SessionTake: Hashable, Sendable, Codable {
     public var name: String
     public var notes: [SessionNote]
-    public var provenance: TakeProvenance
+    /// The take's provenance (model file and hash, seed, every control, random seed) as the compact JSON
+    /// of `TakeProvenance`, kept as text so every number (64-bit random seeds included) survives exactly.
+    public var provenance: String
 
-    public init(name: String, notes: [SessionNote], provenance: TakeProvenance) {
+    public init(name: String, notes: [SessionNote], provenance: String) {
         self.name = name
         self.notes = notes
         self.provenance = provenance
@@ -124,7 +104,7 @@ public struct ComposingSession: Hashable, Sendable, Codable {
     /// Bars (from 0) that regeneration leaves alone, sorted.
     public private(set) var lockedBars: [Int]
     /// Takes the model wrote, with provenance; `keptTake` is the one in the melody.
-    public var takes: [Take]
+    public var takes: [SessionTake]
     public var keptTake: Int?
     public var controls: SessionControls
     /// The model and corpus this session was composed with, as the user named them.
