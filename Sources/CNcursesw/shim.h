@@ -22,6 +22,12 @@ static const mmask_t lilt_button4_pressed = BUTTON4_PRESSED;
 static const mmask_t lilt_button5_pressed = BUTTON5_PRESSED;
 static const int lilt_key_code_yes = KEY_CODE_YES;
 
+// `stdscr` is a mutable global, which Swift 6 refuses; this reads it once after newterm.
+static inline WINDOW *lilt_stdscr(void) { return stdscr; }
+
+static inline int lilt_colors(void) { return COLORS; }
+static inline int lilt_color_pairs(void) { return COLOR_PAIRS; }
+
 static inline attr_t lilt_color_pair(short pair) { return (attr_t)COLOR_PAIR(pair); }
 
 // Sets one cell from a Unicode scalar, attributes and colour pair.

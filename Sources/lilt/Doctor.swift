@@ -13,7 +13,17 @@ struct Doctor: ParsableCommand {
     @Option(help: "A SoundFont (.sf2/.sf3) to use instead of the ones Lilt looks for.")
     var soundfont: String?
 
+    @Flag(help: "Show a test pattern of colours and glyphs in the terminal, then exit on a key.")
+    var screen = false
+
     func run() throws {
+        if screen {
+            let terminal = try CursesTerminal()
+            let signal = TestCard.run(on: terminal)
+            terminal.restore()
+            if let signal { throw ExitCode(128 + signal) }
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         let locations = DataLocations(environment: environment)
         var problems = 0

@@ -7,6 +7,6 @@ struct Lilt: ParsableCommand {
         commandName: "lilt",
         abstract: "A terminal music workstation that learns folk melodies with an LSTM.",
         version: StudioInfo.version,
-        subcommands: [Doctor.self, Play.self, Render.self, BenchRenderTopLevel.self]
+        subcommands: [Doctor.self, CorpusCommand.self, ConvertCommand.self, Play.self, Render.self, BenchCommand.self]
     )
 }

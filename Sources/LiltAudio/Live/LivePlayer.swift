@@ -131,8 +131,9 @@ public final class LivePlayer: Sendable {
     /// Runs one scheduling pass now (what the real-time thread does every few milliseconds).
     public func pump() { engine.pump() }
 
-    /// When (output clock, ms) the melody's position 0 falls on the current time line, if playing.
-    var originTime: Double? { engine.core.withLock { $0.state == .playing ? $0.timeline.time(ofRaw: 0) : nil } }
+    /// When the melody's position 0 falls on the output's clock (milliseconds) on the current time line,
+    /// while playing (nil otherwise). With a file driver, frame `originTime * 44.1` of the file is onset 0.
+    public var originTime: Double? { engine.core.withLock { $0.state == .playing ? $0.timeline.time(ofRaw: 0) : nil } }
 }
 
 /// The player's state and scheduling, shared by the public object and its thread.

@@ -110,15 +110,19 @@ public struct Melody: Hashable, Sendable, Codable {
     public var tempo: Double?
     public var notes: [Note]
     public var source: SourceLocation?
+    /// The length in quarter notes of an incomplete first bar (an anacrusis, or pickup) when the file
+    /// shows one; nil when the first bar is complete or unknown. Writers draw bar lines from it.
+    public var pickup: QuarterLength?
 
     public init(title: String? = nil, key: Key? = nil, meter: Meter? = nil, tempo: Double? = nil,
-                notes: [Note] = [], source: SourceLocation? = nil) {
+                notes: [Note] = [], source: SourceLocation? = nil, pickup: QuarterLength? = nil) {
         self.title = title
         self.key = key
         self.meter = meter
         self.tempo = tempo
         self.notes = notes
         self.source = source
+        self.pickup = pickup
     }
 
     /// The end of the last event, in quarter notes.

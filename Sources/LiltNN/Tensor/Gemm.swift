@@ -71,3 +71,18 @@ extension Matrix {
         return result
     }
 }
+
+/// y ← α · A · x + β · y with A row-major m × n (`lda` its row stride): OpenBLAS or a plain loop.
+func gemv(m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+          beta: Float, y: UnsafeMutablePointer<Float>, backend: GemmBackend = .blas) {
+    switch backend {
+    case .blas:
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
+    case .naive:
+        for i in 0..<m {
+            var sum: Float = 0
+            for j in 0..<n { sum += a[i * lda + j] * x[j] }
+            y[i] = beta == 0 ? alpha * sum : alpha * sum + beta * y[i]
+        }
+    }
+}

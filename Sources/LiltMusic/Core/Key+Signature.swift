@@ -1,0 +1,83 @@
+extension Key.Mode {
+    /// Semitones from the tonic of the major key with the same signature down to this mode's tonic
+    /// (dorian is built on the 2nd degree: 2; minor on the 6th: 9).
+    public var offsetFromRelativeMajor: Int {
+        switch self {
+        case .major: 0
+        case .dorian: 2
+        case .phrygian: 4
+        case .lydian: 5
+        case .mixolydian: 7
+        case .minor: 9
+        case .locrian: 11
+        }
+    }
+
+    /// Whether the mode has a major third above its tonic.
+    public var isMajorLike: Bool { self == .major || self == .lydian || self == .mixolydian }
+
+    /// Reads a mode name as ABC and kern write it ("m", "min", "Dor", "mixolydian", "ion", "aeo"…);
+    /// only the first three letters count. An empty name is major.
+    public init?(abbreviation: String) {
+        let lower = abbreviation.lowercased()
+        if lower.isEmpty { self = .major; return }
+        if lower == "m" { self = .minor; return }
+        switch lower.prefix(3) {
+        case "maj", "ion": self = .major
+        case "min", "aeo": self = .minor
+        case "dor": self = .dorian
+        case "phr": self = .phrygian
+        case "lyd": self = .lydian
+        case "mix": self = .mixolydian
+        case "loc": self = .locrian
+        default: return nil
+        }
+    }
+}
+
+extension Key {
+    /// The pitch class of the major key that shares this key's signature.
+    public var relativeMajorTonic: Int { ((tonic - mode.offsetFromRelativeMajor) % 12 + 12) % 12 }
+
+    /// The signature as a count of sharps (positive) or flats (negative), −6…5; F♯/G♭ major gives −6.
+    public var fifths: Int {
+        for n in -6...5 where ((n * 7) % 12 + 12) % 12 == relativeMajorTonic { return n }
+        return 0
+    }
+
+    /// The key with `fifths` sharps (positive) or flats (negative) in the given mode.
+    public init(fifths: Int, mode: Mode = .major) {
+        let major = ((fifths * 7) % 12 + 12) % 12
+        self.init(tonic: major + mode.offsetFromRelativeMajor, mode: mode)
+    }
+
+    /// The pitch-class alterations (−1, 0, +1 per letter C D E F G A B) of a signature of `fifths`.
+    public static func signatureAlterations(fifths: Int) -> [Int] {
+        var alterations = [Int](repeating: 0, count: 7)
+        let sharpOrder = [3, 0, 4, 1, 5, 2, 6]  // F C G D A E B as letter indices
+        if fifths > 0 {
+            for i in 0..<min(fifths, 7) { alterations[sharpOrder[i]] = 1 }
+        } else if fifths < 0 {
+            for i in 0..<min(-fifths, 7) { alterations[sharpOrder[6 - i]] = -1 }
+        }
+        return alterations
+    }
+}
+
+/// The letters C D E F G A B as pitch classes.
+let letterPitchClasses = [0, 2, 4, 5, 7, 9, 11]
+
+/// Maps a note letter (either case) to its index 0…6 in C D E F G A B.
+@inline(__always)
+func letterIndex(_ byte: UInt8) -> Int? {
+    switch byte | 0x20 {
+    case UInt8(ascii: "c"): 0
+    case UInt8(ascii: "d"): 1
+    case UInt8(ascii: "e"): 2
+    case UInt8(ascii: "f"): 3
+    case UInt8(ascii: "g"): 4
+    case UInt8(ascii: "a"): 5
+    case UInt8(ascii: "b"): 6
+    default: nil
+    }
+}

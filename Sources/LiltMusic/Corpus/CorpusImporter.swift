@@ -1,0 +1,168 @@
+import Foundation
+
+/// Reads files and folders of melodies, encodes every song that fits, and reports what happened.
+public struct CorpusImporter: Sendable {
+    public var parameters: EncodingParameters
+    public var options: MusicReadOptions
+    /// Files read in parallel (1 reads them one after another).
+    public var concurrency: Int
+
+    public init(parameters: EncodingParameters = EncodingParameters(), options: MusicReadOptions = MusicReadOptions(),
+                concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.parameters = parameters
+        self.options = options
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// The name of the licence note file a collection folder may hold; its text is shown at import.
+    public static let licenceNoteFile = "LICENCE-NOTE.txt"
+
+    /// Every `.krn .abc .mid .midi` file at or below `paths`, in sorted order; missing paths are reported as
+    /// failures.
+    public static func collectFiles(_ paths: [URL]) -> (files: [URL], failures: [ImportReport.Failure]) {
+        let found = collect(paths)
+        return (found.files, found.failures)
+    }
+
+    /// The files, the failures, and the licence notes (`LICENCE-NOTE.txt` in a folder read, or beside a
+    /// file given) of `paths`.
+    static func collect(_ paths: [URL]) -> (files: [URL], failures: [ImportReport.Failure], notes: [URL]) {
+        var files: [URL] = []
+        var failures: [ImportReport.Failure] = []
+        var notes: [URL] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+                failures.append(.init(file: path.path, reason: "\(path.path): no such file or folder"))
+                continue
+            }
+            if !isDirectory.boolValue {
+                files.append(path)
+                notes.append(path.deletingLastPathComponent().appendingPathComponent(licenceNoteFile))
+                continue
+            }
+            var found: [URL] = []
+            notes.append(path.appendingPathComponent(licenceNoteFile))
+            if let enumerator = manager.enumerator(at: path, includingPropertiesForKeys: nil) {
+                for case let url as URL in enumerator {
+                    if importable(url) {
+                        found.append(url)
+                    } else if url.lastPathComponent == licenceNoteFile {
+                        notes.append(url)
+                    }
+                }
+            }
+            files.append(contentsOf: found.sorted { $0.path < $1.path })
+        }
+        return (files, failures, notes)
+    }
+
+    static func importable(_ url: URL) -> Bool {
+        MusicFormat.importExtensions.contains(url.pathExtension.lowercased())
+    }
+
+    /// What one file gave.
+    struct FileResult: Sendable {
+        var songs: [(tokens: [TimeStepToken], song: EncodedSong)] = []
+        var read = 0
+        var skipped: [EncodingSkipReason] = []
+        var failure: String?
+    }
+
+    func importFile(_ url: URL) -> FileResult {
+        var result = FileResult()
+        let melodies: [Melody]
+        do {
+            melodies = try MusicFile.read(url, options: options)
+        } catch {
+            result.failure = String(describing: error)
+            return result
+        }
+        let encoder = TimeStepEncoder(parameters: parameters)
+        for melody in melodies {
+            result.read += 1
+            let (prepared, shift) = encoder.prepare(melody)
+            if let reason = encoder.check(prepared) {
+                result.skipped.append(reason)
+                continue
+            }
+            let song = EncodedSong(tokens: [], title: melody.title,
+                                   source: melody.source ?? SourceLocation(file: url.path),
+                                   key: melody.key ?? prepared.key.map { Key(tonic: $0.tonic - shift, mode: $0.mode) },
+                                   meter: melody.meter, transposition: shift)
+            result.songs.append((encoder.tokens(of: prepared), song))
+        }
+        return result
+    }
+
+    /// Imports `paths` (files or folders, searched recursively) as the corpus `name`. Bad files are
+    /// reported and skipped. `progress` is called with (files done, files in all) from any thread.
+    public func importCorpus(name: String, paths: [URL],
+                             progress: (@Sendable (Int, Int) -> Void)? = nil) -> EncodedCorpus {
+        let (files, missing, notes) = Self.collect(paths)
+        var report = ImportReport()
+        report.failures = missing
+        for note in notes {
+            if let text = try? String(contentsOf: note, encoding: .utf8) {
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !report.licenceNotes.contains(trimmed) { report.licenceNotes.append(trimmed) }
+            }
+        }
+        let results = ResultSlots(count: files.count)
+        let done = Counter()
+        let workers = min(concurrency, max(1, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < files.count {
+                results.set(index, importFile(files[index]))
+                let finished = done.increment()
+                progress?(finished, files.count)
+                index += workers
+            }
+        }
+        var tokenSongs: [[TimeStepToken]] = []
+        var songs: [EncodedSong] = []
+        var skipped: [EncodingSkipReason: Int] = [:]
+        for (index, result) in results.values.enumerated() {
+            guard let result else { continue }
+            if let failure = result.failure {
+                report.failures.append(.init(file: files[index].path, reason: failure))
+                continue
+            }
+            report.filesRead += 1
+            report.songsRead += result.read
+            for reason in result.skipped { skipped[reason, default: 0] += 1 }
+            for (tokens, song) in result.songs {
+                tokenSongs.append(tokens)
+                songs.append(song)
+            }
+        }
+        report.songsKept = songs.count
+        report.skipped = Dictionary(uniqueKeysWithValues: skipped.map { ($0.key.rawValue, $0.value) })
+        let vocabulary = Vocabulary.build(from: tokenSongs)
+        for index in songs.indices {
+            songs[index].tokens = vocabulary.indices(of: tokenSongs[index]) ?? []
+        }
+        return EncodedCorpus(name: name, parameters: parameters, vocabulary: vocabulary, songs: songs, report: report)
+    }
+}
+
+/// Per-file results filled in by parallel workers. Safe to share: each index is written by exactly one
+/// worker, and the lock orders every write before the read that follows `concurrentPerform`.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [CorpusImporter.FileResult?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: CorpusImporter.FileResult) {
+        lock.lock(); slots[index] = value; lock.unlock()
+    }
+    var values: [CorpusImporter.FileResult?] { lock.lock(); defer { lock.unlock() }; return slots }
+}
+
+/// A shared count, safe because every access holds the lock.
+private final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}

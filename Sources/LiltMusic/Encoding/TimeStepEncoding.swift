@@ -1,0 +1,181 @@
+/// One step of the time-step encoding: a note starting, a rest starting, the previous event held, or the
+/// end of a song. Its text form is what checkpoints store: `"60"`, `"r"`, `"_"`, `"/"`.
+public enum TimeStepToken: Hashable, Sendable, Comparable, CustomStringConvertible {
+    case note(Int)
+    case rest
+    case hold
+    case end
+
+    public var description: String {
+        switch self {
+        case .note(let midi): String(midi)
+        case .rest: "r"
+        case .hold: "_"
+        case .end: "/"
+        }
+    }
+
+    /// Reads the text form; nil for anything else.
+    public init?(_ text: String) {
+        switch text {
+        case "r": self = .rest
+        case "_": self = .hold
+        case "/": self = .end
+        default:
+            guard let midi = Int(text), (0...127).contains(midi) else { return nil }
+            self = .note(midi)
+        }
+    }
+
+    /// The vocabulary order: `/`, `_`, `r`, then notes from low to high.
+    var rank: Int {
+        switch self {
+        case .end: -3
+        case .hold: -2
+        case .rest: -1
+        case .note(let midi): midi
+        }
+    }
+
+    public static func < (a: TimeStepToken, b: TimeStepToken) -> Bool { a.rank < b.rank }
+}
+
+/// How melodies become time-step tokens.
+public struct EncodingParameters: Hashable, Sendable, Codable {
+    /// The length of one step in quarter notes (a sixteenth note: 1/4).
+    public var step: QuarterLength
+    /// The note and rest lengths a song may use (quarter notes), or nil for any multiple of `step`.
+    public var acceptableDurations: [QuarterLength]?
+    /// Whether songs are transposed to C major / A minor (modes to their white-key form) first.
+    public var transposes: Bool
+
+    /// The classic set: 1/4, 1/2, 3/4, 1, 3/2, 2, 3, 4 quarter notes.
+    public static let classicDurations: [QuarterLength] = [
+        QuarterLength(1, 4), QuarterLength(1, 2), QuarterLength(3, 4), 1, QuarterLength(3, 2), 2, 3, 4,
+    ]
+
+    public init(step: QuarterLength = QuarterLength(1, 4), acceptableDurations: [QuarterLength]? = classicDurations,
+                transposes: Bool = true) {
+        self.step = step
+        self.acceptableDurations = acceptableDurations
+        self.transposes = transposes
+    }
+
+    /// The JSON stored in checkpoints as `lilt.encoding`.
+    public var checkpointJSON: String {
+        "{\"kind\":\"timestep\",\"stepQuarterLength\":\(step.doubleValue)}"
+    }
+}
+
+/// Why a melody was not encoded.
+public enum EncodingSkipReason: String, Error, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case noNotes = "no notes"
+    case durationNotAcceptable = "a duration outside the acceptable set"
+    case offGrid = "a note off the step grid"
+    case pitchOutOfRange = "a pitch outside MIDI 0…127 after transposition"
+    case tooLong = "longer than 100,000 steps"
+
+    public var description: String { rawValue }
+}
+
+/// The time-step encoding: one token per grid step; `"60"` a note starts, `"r"` a rest starts, `"_"` the
+/// previous event goes on, `"/"` ends the song.
+public struct TimeStepEncoder: Sendable {
+    public var parameters: EncodingParameters
+
+    public init(parameters: EncodingParameters = EncodingParameters()) {
+        self.parameters = parameters
+    }
+
+    /// The melody as it will be encoded: transposed when the parameters say so (key from the file, else
+    /// estimated), with the shift applied in semitones.
+    public func prepare(_ melody: Melody) -> (melody: Melody, shift: Int) {
+        guard parameters.transposes, let key = melody.keyOrEstimate else { return (melody, 0) }
+        let shift = key.semitonesToNaturalSignature
+        var moved = melody.transposed(by: shift)
+        if moved.key == nil { moved.key = Key(tonic: key.tonic + shift, mode: key.mode) }
+        return (moved, shift)
+    }
+
+    /// Why the (prepared) melody cannot be encoded, or nil when it can.
+    public func check(_ melody: Melody) -> EncodingSkipReason? {
+        if !melody.notes.contains(where: { !$0.isRest }) { return .noNotes }
+        let acceptable = parameters.acceptableDurations.map(Set.init)
+        for note in melody.notes {
+            if let acceptable, !acceptable.contains(note.duration) { return .durationNotAcceptable }
+            if !note.duration.isMultiple(of: parameters.step) || !note.onset.isMultiple(of: parameters.step)
+                || note.duration <= .zero {
+                return .offGrid
+            }
+            if let midi = note.pitch?.midi, !(0...127).contains(midi) { return .pitchOutOfRange }
+        }
+        if (melody.length / parameters.step).numerator > 100_000 { return .tooLong }
+        return nil
+    }
+
+    /// The tokens of an already prepared and checked melody, ending with `.end`. Gaps between events
+    /// become rests; overlapping events are cut at the next onset.
+    public func tokens(of melody: Melody) -> [TimeStepToken] {
+        var tokens: [TimeStepToken] = []
+        var position = 0
+        for note in melody.notes {
+            let onset = stepCount(note.onset)
+            let end = stepCount(note.end)
+            if onset > position {
+                tokens.append(.rest)
+                tokens.append(contentsOf: repeatElement(.hold, count: onset - position - 1))
+            } else if onset < position {
+                continue
+            }
+            guard end > onset else { continue }
+            tokens.append(note.pitch.map { .note($0.midi) } ?? .rest)
+            tokens.append(contentsOf: repeatElement(.hold, count: end - onset - 1))
+            position = end
+        }
+        tokens.append(.end)
+        return tokens
+    }
+
+    /// Prepares, checks and encodes a melody.
+    public func encode(_ melody: Melody) -> Result<[TimeStepToken], EncodingSkipReason> {
+        let prepared = prepare(melody).melody
+        if let reason = check(prepared) { return .failure(reason) }
+        return .success(tokens(of: prepared))
+    }
+
+    /// Decodes tokens into a melody; decoding stops at the first `.end`. A hold with nothing before it
+    /// starts a rest.
+    public func decode(_ tokens: [TimeStepToken]) -> Melody {
+        var notes: [Note] = []
+        var position = 0
+        for token in tokens {
+            let onset = parameters.step * QuarterLength(position)
+            switch token {
+            case .end:
+                return Melody(notes: notes)
+            case .hold:
+                if notes.isEmpty {
+                    notes.append(.rest(at: onset, for: parameters.step))
+                } else {
+                    notes[notes.count - 1].duration += parameters.step
+                }
+            case .rest:
+                notes.append(.rest(at: onset, for: parameters.step))
+            case .note(let midi):
+                notes.append(.note(midi, at: onset, for: parameters.step))
+            }
+            position += 1
+        }
+        return Melody(notes: notes)
+    }
+
+    /// Decodes token indices of `vocabulary` (as a model produces them); indices out of range are skipped.
+    public func decode(indices: [Int], vocabulary: Vocabulary) -> Melody {
+        decode(indices.compactMap { $0 >= 0 && $0 < vocabulary.count ? vocabulary.tokens[$0] : nil })
+    }
+
+    private func stepCount(_ value: QuarterLength) -> Int {
+        let ratio = value / parameters.step
+        return ratio.numerator / ratio.denominator
+    }
+}

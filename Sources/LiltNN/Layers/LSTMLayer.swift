@@ -1,0 +1,187 @@
+/// One LSTM layer's workspace for windows of up to T steps over B streams (N = T·B rows, time-major:
+/// row t·B + b is stream b at step t).
+///
+/// Forward keeps: `gates` [N, 4H] (activated), `hPrev` [N, H] and `cPrev` [N, H] (the state each step
+/// started from, zero where a song starts), `tanhC` [N, H], `hOut` [N, H]; with dropout the mask and
+/// the dropped output `y` [N, H]. Backward reads ∂L/∂y in `dY` [N, H] and turns `gates` into ∂L/∂a.
+final class LSTMLayerWorkspace {
+    let hidden: Int, input: Int, batch: Int, steps: Int
+    let gates: FloatBuffer, hPrev: FloatBuffer, cPrev: FloatBuffer, tanhC: FloatBuffer, hOut: FloatBuffer
+    /// Dropout applied to this layer's output (nil without dropout).
+    let mask: FloatBuffer?, dropped: FloatBuffer?
+    /// ∂L/∂(this layer's output after dropout), then ∂L/∂h.
+    let dY: FloatBuffer
+    /// The carried state [B, H]: h and c after the last step of the previous window.
+    let hState: FloatBuffer, cState: FloatBuffer
+    let dhNext: FloatBuffer, dcNext: FloatBuffer
+    /// b_ih + b_hh [4H].
+    let biasSum: FloatBuffer
+
+    init(hidden: Int, input: Int, batch: Int, steps: Int, dropout: Bool) {
+        self.hidden = hidden; self.input = input; self.batch = batch; self.steps = steps
+        let n = batch * steps
+        gates = FloatBuffer(count: n * 4 * hidden)
+        hPrev = FloatBuffer(count: n * hidden)
+        cPrev = FloatBuffer(count: n * hidden)
+        tanhC = FloatBuffer(count: n * hidden)
+        hOut = FloatBuffer(count: n * hidden)
+        mask = dropout ? FloatBuffer(count: n * hidden) : nil
+        dropped = dropout ? FloatBuffer(count: n * hidden) : nil
+        dY = FloatBuffer(count: n * hidden)
+        hState = FloatBuffer(count: batch * hidden)
+        cState = FloatBuffer(count: batch * hidden)
+        dhNext = FloatBuffer(count: batch * hidden)
+        dcNext = FloatBuffer(count: batch * hidden)
+        biasSum = FloatBuffer(count: 4 * hidden)
+    }
+
+    /// The output the next layer (or the head) reads: dropped when dropout is on in training.
+    func output(training: Bool) -> UnsafeMutablePointer<Float> {
+        training && dropped != nil ? dropped!.pointer : hOut.pointer
+    }
+
+    /// The recurrence over `steps` steps, after `gates` holds x·W_ihᵀ + b_ih + b_hh for every row;
+    /// `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t is zero.
+    ///
+    /// Run by every part of a team at once, each part owning the hidden units `units` of all streams:
+    /// it multiplies h_{t−1} by its own rows of W_hh (copied to `partWeights` [4U, H], so the product
+    /// for a step is one gemm with all B streams) into `partGates` [B, 4U], applies the cell to its units,
+    /// and meets the other parts at `barrier` once per step (h_t must be complete before step t + 1).
+    func recur(steps: Int, part: Int, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
+               barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, partGates: UnsafeMutablePointer<Float>,
+               oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil, backend: GemmBackend) {
+        let units = unitRange(part: part, of: barrier.count)
+        let h = hidden, b = batch, first = units.lowerBound, width = units.count
+        if width > 0 {
+            for gate in 0..<4 {
+                (partWeights + gate * width * h).update(from: weightHH + (gate * h + first) * h, count: width * h)
+            }
+            // The state the first step starts from.
+            for row in 0..<b {
+                let reset = resets[row] != 0
+                for j in units {
+                    hPrev.pointer[row * h + j] = reset ? 0 : hState.pointer[row * h + j]
+                    cPrev.pointer[row * h + j] = reset ? 0 : cState.pointer[row * h + j]
+                }
+            }
+        }
+        barrier.wait()
+        for t in 0..<steps {
+            if width > 0, let oneHot {
+                // One-hot input: the input term of this step, b + W_ih[:, token], for this part's units.
+                for row in 0..<b {
+                    let out = gates.pointer + (t * b + row) * 4 * h + first
+                    let source = oneHot.weights + Int(oneHot.tokens[t * b + row]) * 4 * h + first
+                    for gate in 0..<4 {
+                        (out + gate * h).update(from: biasSum.pointer + gate * h + first, count: width)
+                        addInPlace(out + gate * h, source + gate * h, count: width)
+                    }
+                }
+            }
+            if width > 0 {
+                // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ. From step 1 on, the terms of its own
+                // units of h_{t-1} were added before the barrier (while other parts finished their cells);
+                // the other parts' units are added now.
+                let hLast = hPrev.pointer + t * b * h
+                if t == 0 {
+                    gemm(.none, .transposed, m: b, n: 4 * width, k: h, alpha: 1, a: hLast, lda: h,
+                         b: partWeights, ldb: h, beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                } else {
+                    for other in 0..<barrier.count where other != part {
+                        let columns = unitRange(part: other, of: barrier.count)
+                        guard !columns.isEmpty else { continue }
+                        gemm(.none, .transposed, m: b, n: 4 * width, k: columns.count, alpha: 1,
+                             a: hLast + columns.lowerBound, lda: h, b: partWeights + columns.lowerBound, ldb: h,
+                             beta: 1, c: partGates, ldc: 4 * width, backend: backend)
+                    }
+                }
+                let last = t == steps - 1
+                for row in 0..<b {
+                    let r = t * b + row
+                    let next = (t + 1) * b + row
+                    let cNext = last ? cState.pointer + row * h : cPrev.pointer + next * h
+                    let hNext = last ? hState.pointer + row * h : hPrev.pointer + next * h
+                    lstmCellForward(
+                        gates: gates.pointer + r * 4 * h + first, gateStride: h,
+                        recurrent: partGates + row * 4 * width, recurrentStride: width,
+                        cPrev: cPrev.pointer + r * h + first, tanhC: tanhC.pointer + r * h + first,
+                        hOut: hOut.pointer + r * h + first, cNext: cNext + first, hNext: hNext + first,
+                        resetNext: last ? false : resets[next] != 0, units: width)
+                }
+                if !last {
+                    // The next step's terms of this part's own units of h_t.
+                    gemm(.none, .transposed, m: b, n: 4 * width, k: width, alpha: 1,
+                         a: hPrev.pointer + (t + 1) * b * h + first, lda: h, b: partWeights + first, ldb: h,
+                         beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                }
+            }
+            barrier.wait()
+        }
+    }
+
+    /// The hidden units of part `part` of `parts`: contiguous pieces in multiples of 8 (one vector).
+    func unitRange(part: Int, of parts: Int) -> Range<Int> {
+        let chunks = (hidden + 7) / 8
+        return min(hidden, 8 * (chunks * part / parts))..<min(hidden, 8 * (chunks * (part + 1) / parts))
+    }
+
+    /// Backward through the recurrence: from ∂L/∂h in `dY` to ∂L/∂a in `gates`. The gradient does not
+    /// flow into the carried state (truncated BPTT) nor across a song start. Run by every part of a team,
+    /// each owning the hidden units `units`: the cell for its units, then (once all of ∂L/∂a_t is there)
+    /// its columns of ∂L/∂h_{t−1} = ∂L/∂a_t · W_hh.
+    ///
+    /// With one-hot input, each part also adds its columns of ∂L/∂a_t into ∂W_ihᵀ [V, 4H] row by token
+    /// (while they are in cache).
+    func recurBackward(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
+                       barrier: SpinBarrier,
+                       oneHot: (gradient: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, vocabulary: Int)? = nil,
+                       backend: GemmBackend) {
+        let h = hidden, b = batch, first = units.lowerBound, width = units.count
+        for row in 0..<b {
+            (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
+            (dcNext.pointer + row * h + first).update(repeating: 0, count: width)
+        }
+        if let oneHot {
+            for token in 0..<oneHot.vocabulary {
+                for gate in 0..<4 { (oneHot.gradient + token * 4 * h + gate * h + first).update(repeating: 0, count: width) }
+            }
+        }
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            if width > 0 {
+                for row in 0..<b {
+                    let r = t * b + row
+                    lstmCellBackward(
+                        gates: gates.pointer + r * 4 * h + first, gateStride: h, cPrev: cPrev.pointer + r * h + first,
+                        tanhC: tanhC.pointer + r * h + first, dH: dY.pointer + r * h + first,
+                        dhNext: dhNext.pointer + row * h + first, dcNext: dcNext.pointer + row * h + first,
+                        cut: resets[r] != 0, units: width)
+                }
+                if let oneHot {
+                    for row in 0..<b {
+                        let r = t * b + row
+                        let target = oneHot.gradient + Int(oneHot.tokens[r]) * 4 * h + first
+                        for gate in 0..<4 {
+                            addInPlace(target + gate * h, gates.pointer + r * 4 * h + gate * h + first, count: width)
+                        }
+                    }
+                }
+            }
+            if t > 0 {
+                barrier.wait()
+                if width > 0 {
+                    gemm(.none, .none, m: b, n: width, k: 4 * h, alpha: 1, a: gates.pointer + t * b * 4 * h,
+                         lda: 4 * h, b: weightHH + first, ldb: h, beta: 0, c: dhNext.pointer + first, ldc: h,
+                         backend: backend)
+                    for row in 0..<b where resets[t * b + row] != 0 {
+                        (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
+                    }
+                }
+            }
+        }
+    }
+
+    func resetState() {
+        hState.zero()
+        cState.zero()
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import LiltCompose
+import LiltMusic
+
+/// `lilt corpus import|list|stats`: encoded corpora in the cache.
+struct CorpusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Import melodies into an encoded corpus, list the corpora, show their figures.",
+        subcommands: [Import.self, List.self, Stats.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read .krn .abc .mid .midi files and folders (recursively) into an encoded corpus.")
+
+        @Argument(help: "Files and folders to read.")
+        var paths: [String]
+
+        @Option(help: "The corpus name.")
+        var name: String
+
+        @Option(help: "The grid step in quarter notes (0.25 is a sixteenth note).")
+        var step: Double = 0.25
+
+        @Flag(help: "Keep songs with any durations that fit the grid (not only the classic set).")
+        var anyDuration = false
+
+        @Flag(help: "Keep songs in their own keys (do not transpose to C major / A minor).")
+        var noTranspose = false
+
+        @Option(help: "Read MIDI files' melody from this track (0-based).")
+        var track: Int?
+
+        func run() throws {
+            guard CorpusStore.isValidName(name) else { throw CorpusError.invalidName(name) }
+            let stepLength = QuarterLength.rounded(step, toDenominator: 48)
+            guard stepLength > .zero else { throw ValidationError("--step must be positive") }
+            let parameters = EncodingParameters(step: stepLength,
+                                                acceptableDurations: anyDuration ? nil : EncodingParameters.classicDurations,
+                                                transposes: !noTranspose)
+            let importer = CorpusImporter(parameters: parameters,
+                                          options: MusicReadOptions(midi: MIDIMelodyOptions(track: track)))
+            let progress = Progress(label: "reading")
+            let started = Date()
+            let corpus = importer.importCorpus(name: name, paths: paths.map { URL(fileURLWithPath: $0) },
+                                               progress: { done, total in progress.update(done, total) })
+            progress.finish()
+            for note in corpus.report.licenceNotes { print("licence: " + note.replacingOccurrences(of: "\n", with: "\n  ")) }
+            for line in corpus.report.lines { print(line) }
+            let store = CorpusStore(directory: DataLocations().corpora)
+            try store.save(corpus)
+            print("stored \(corpus.songs.count) songs, \(corpus.tokenCount) tokens, vocabulary \(corpus.vocabulary.count) "
+                  + "in \(store.url(for: name).path) (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
+            if corpus.report.filesRead == 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the stored corpora.")
+
+        func run() throws {
+            let store = CorpusStore(directory: DataLocations().corpora)
+            let names = store.names()
+            if names.isEmpty { print("no corpora in \(store.directory.path) (import one with `lilt corpus import`)") }
+            for name in names {
+                do {
+                    let corpus = try store.load(name)
+                    print("\(name)\t\(corpus.songs.count) songs\t\(corpus.tokenCount) tokens\tvocabulary \(corpus.vocabulary.count)")
+                } catch {
+                    print("\(name)\tunreadable: \(error)")
+                }
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Songs, tokens, vocabulary, pitch range, duration histogram, keys and meters of a corpus.")
+
+        @Argument(help: "The corpus name.")
+        var name: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            let corpus = try CorpusStore(directory: DataLocations().corpora).load(name)
+            let stats = CorpusStats(corpus)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+            } else {
+                for line in stats.lines { print(line) }
+            }
+        }
+    }
+}
+
+/// Progress on a terminal (one rewritten line with an ETA) or nothing when output is piped.
+final class Progress: @unchecked Sendable {
+    // Safe to share: every access to the mutable fields holds `lock`.
+    private let label: String
+    private let lock = NSLock()
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private let interactive = isatty(1) != 0
+
+    init(label: String) { self.label = label }
+
+    private var lastQuarter = 0
+
+    func update(_ done: Int, _ total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        guard interactive else {
+            // Piped: a plain line at each quarter of a long job.
+            let quarter = total >= 400 ? done * 4 / total : 0
+            if quarter > lastQuarter {
+                lastQuarter = quarter
+                print("\(label) \(done)/\(total) files")
+            }
+            return
+        }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(started)
+        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let text = "\r\(label) \(done)/\(total) files, ETA \(String(format: "%.0f", eta)) s   "
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    func finish() {
+        guard interactive else { return }
+        FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+    }
+}

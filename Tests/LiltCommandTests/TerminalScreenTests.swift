@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// After the program, the shell prints its exit code and the terminal modes, then waits.
+private func screenCommand() -> String {
+    "\(Tmux.quote(liltExecutable().path)) doctor --screen; echo \"EXIT=$?\"; stty -a | tr '\\n' ' '; echo; echo END; sleep 60"
+}
+
+/// Whether `stty -a` output shows a terminal back in its normal cooked, echoing mode.
+private func isCooked(_ screen: String) -> Bool {
+    let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
+    return words.contains("icanon") && words.contains("echo") && words.contains("icrnl")
+}
+
+@Test("lilt doctor --screen draws under tmux in colour, closes on a key and restores the terminal",
+      .enabled(if: Tmux.isAvailable))
+func screenUnderTmux() throws {
+    let tmux = try Tmux(command: screenCommand())
+    let shown = try tmux.waitFor { $0.contains("press any key") }
+    #expect(shown.contains("Lilt terminal check"))
+    #expect(shown.contains("size 100×30"))
+    #expect(shown.contains("⣿"))
+    #expect(try tmux.value("#{alternate_on}") == "1")
+    let coloured = try tmux.capture(escapes: true)
+    #expect(coloured.contains("[41m"), "the red swatch has a red background")
+
+    try tmux.resize(width: 70, height: 20)
+    let resized = try tmux.waitFor { $0.contains("size 70×20") }
+    #expect(resized.contains("at least 80×24"))
+
+    try tmux.send("x")
+    let after = try tmux.waitFor { $0.contains("END") }
+    #expect(after.contains("EXIT=0"))
+    #expect(isCooked(after), "terminal modes after exit: \(after)")
+    #expect(try tmux.value("#{alternate_on}") == "0")
+}
+
+@Test("SIGTERM while the screen is up restores the terminal and exits with 128+15",
+      .enabled(if: Tmux.isAvailable))
+func screenTerminated() throws {
+    let tmux = try Tmux(command: screenCommand())
+    try tmux.waitFor { $0.contains("press any key") }
+    let shell = try tmux.value("#{pane_pid}")
+    let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+    let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+    kill(pid, SIGTERM)
+    let after = try tmux.waitFor { $0.contains("END") }
+    #expect(after.contains("EXIT=143"))
+    #expect(isCooked(after), "terminal modes after SIGTERM: \(after)")
+    #expect(try tmux.value("#{alternate_on}") == "0")
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// A private tmux server with one pane, for driving the real `lilt` binary in a real terminal.
+final class Tmux {
+    let socket = "lilt-test-\(UUID().uuidString.prefix(8))"
+    let session = "main"
+
+    static var isAvailable: Bool {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Starts `command` (run by /bin/sh) in a `width`×`height` pane with a UTF-8 locale.
+    init(command: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+        var exports = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+        for (key, value) in environment { exports[key] = value }
+        let prefix = exports.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
+        try run(detached: true, ["-u", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+                 "env \(prefix) /bin/sh -c \(Tmux.quote(command))"])
+        try run(["set-option", "-t", session, "remain-on-exit", "on"])
+    }
+
+    deinit { _ = try? run(["kill-server"]) }
+
+    /// The pane's text; with `escapes`, including the colour and attribute escape sequences.
+    func capture(escapes: Bool = false) throws -> String {
+        try run(["capture-pane", "-p", "-t", session] + (escapes ? ["-e"] : []))
+    }
+
+    /// Types keys as tmux names them ("q", "Enter", "C-c", "Escape").
+    func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+
+    func resize(width: Int, height: Int) throws {
+        try run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// A tmux format value for the pane, e.g. "#{alternate_on}" or "#{pane_pid}".
+    func value(_ format: String) throws -> String {
+        try run(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits until the pane's text satisfies `condition`; returns the last capture either way.
+    @discardableResult
+    func waitFor(timeout: Double = 15, escapes: Bool = false, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var text = try capture(escapes: escapes)
+        while !condition(text) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            text = try capture(escapes: escapes)
+        }
+        return text
+    }
+
+    /// Runs a tmux client command and returns what it printed.
+    ///
+    /// Spawned and reaped with posix_spawn/waitpid, with full control of inherited descriptors: the
+    /// tmux server outlives its client and keeps whatever it inherited. The command that starts the server (`detached`)
+    /// gets no pipe, since the server would inherit it and the read would never end.
+    @discardableResult
+    private func run(detached: Bool = false, _ arguments: [String]) throws -> String {
+        let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
+        var fds: [Int32] = [-1, -1]
+        // Close-on-exec, and spawned under a lock, so a tmux started by a test running in parallel
+        // cannot inherit this pipe (its server would keep the write end open; the read would never end).
+        Tmux.spawnLock.lock()
+        guard pipe(&fds) == 0 else {
+            Tmux.spawnLock.unlock()
+            throw TmuxError.failed(argv, "pipe: errno \(errno)")
+        }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if detached {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+        }
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, cArguments, environ)
+        close(fds[1])
+        Tmux.spawnLock.unlock()
+        guard spawned == 0 else {
+            close(fds[0])
+            throw TmuxError.failed(argv, "posix_spawnp: \(spawned)")
+        }
+        var output = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fds[0], &buffer, buffer.count)
+            if count <= 0 { break }
+            output += buffer[0..<count]
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static let spawnLock = NSLock()
+
+    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+enum TmuxError: Error, CustomStringConvertible {
+    case failed([String], String)
+    var description: String {
+        switch self {
+        case .failed(let argv, let reason): "\(argv.joined(separator: " ")): \(reason)"
+        }
+    }
+}

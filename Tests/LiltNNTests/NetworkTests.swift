@@ -1,0 +1,117 @@
+import Testing
+@testable import LiltNN
+
+/// A small window over B = 2 streams and T = 4 steps: stream 1 starts a song at step 2 (its state
+/// resets there), and one step has no target.
+private struct SmallWindow {
+    let batch = 2
+    let inputs: [Int32] = [0, 3, 1, 2, 2, 0, 4, 1]
+    let targets: [Int32] = [1, 2, 2, -1, 4, 1, 0, 3]
+    let resets: [UInt8] = [1, 1, 0, 0, 0, 1, 0, 0]
+}
+
+private func smallModel(layers: Int, embedding: Int, hidden: Int = 5, seed: UInt64) -> LSTMModel {
+    var generator = SeededGenerator(seed: seed)
+    return LSTMModel(config: LSTMConfig(vocabularySize: 5, layers: layers, hidden: hidden, embedding: embedding,
+                                        dropout: 0), using: &generator)
+}
+
+@Test("Every parameter's analytic gradient matches central finite differences of the Double reference",
+      arguments: [(1, 0), (1, 4), (2, 0), (2, 4)])
+func gradientsMatchFiniteDifferences(layers: Int, embedding: Int) {
+    let model = smallModel(layers: layers, embedding: embedding, seed: UInt64(10 * layers + embedding))
+    let window = SmallWindow()
+    let network = LSTMNetwork(model: model, batch: window.batch, steps: 4)
+    network.forward(inputs: window.inputs, targets: window.targets, resets: window.resets, training: true)
+    network.backward()
+    let analytic = network.gradient
+    var reference = ReferenceLSTM(model)
+    let epsilon = 1e-6
+    for tensor in model.layout.tensors {
+        var worst = 0.0
+        for index in tensor.offset..<tensor.offset + tensor.count {
+            let saved = reference.parameters[index]
+            reference.parameters[index] = saved + epsilon
+            let plus = reference.window(inputs: window.inputs, targets: window.targets, resets: window.resets,
+                                        batch: window.batch).loss
+            reference.parameters[index] = saved - epsilon
+            let minus = reference.window(inputs: window.inputs, targets: window.targets, resets: window.resets,
+                                         batch: window.batch).loss
+            reference.parameters[index] = saved
+            let numeric = (plus - minus) / (2 * epsilon)
+            worst = max(worst, abs(Double(analytic[index]) - numeric) / (2e-5 + 1e-3 * abs(numeric)))
+        }
+        #expect(worst <= 1, "\(tensor.name): error \(worst) × tolerance")
+    }
+    // Non-trivial: the gradient is not zero.
+    #expect(analytic.contains { abs($0) > 1e-3 })
+}
+
+@Test("The fast path's logits and loss equal the Double reference, state carried across windows",
+      arguments: [0, 4])
+func logitsMatchReference(embedding: Int) {
+    let model = smallModel(layers: 2, embedding: embedding, hidden: 11, seed: 3)
+    let window = SmallWindow()
+    let network = LSTMNetwork(model: model, batch: 2, steps: 4)
+    let reference = ReferenceLSTM(model)
+    // Two windows in a row: the second continues the state of the first (no reset at its step 0).
+    let secondResets: [UInt8] = [0, 0, 1, 0, 0, 0, 0, 0]
+    let first = network.forward(inputs: window.inputs, targets: window.targets, resets: window.resets, training: false)
+    let firstLogits = network.logitsOfLastPass
+    network.forward(inputs: window.inputs.reversed(), targets: window.targets, resets: secondResets, training: false)
+    let secondLogits = network.logitsOfLastPass
+    let expected = reference.window(inputs: window.inputs + window.inputs.reversed(),
+                                    targets: window.targets + window.targets, resets: window.resets + secondResets,
+                                    batch: 2)
+    let fast = firstLogits + secondLogits
+    let worst = zip(fast, expected.logits.flatMap { $0 }).map { abs(Double($0) - $1) }.max()!
+    #expect(worst <= 1e-5, "largest logit difference \(worst)")
+    let firstExpected = reference.window(inputs: window.inputs, targets: window.targets, resets: window.resets,
+                                         batch: 2).loss
+    #expect(abs(first.meanLoss - firstExpected) <= 1e-5)
+    #expect(first.count == 7)
+}
+
+@Test("The BLAS path equals the naive gemm path to 1e-5: logits, loss and gradients", arguments: [0, 6])
+func blasPathMatchesNaivePath(embedding: Int) {
+    var generator = SeededGenerator(seed: 21)
+    let config = LSTMConfig(vocabularySize: 9, layers: 2, hidden: 16, embedding: embedding, dropout: 0.3)
+    let model = LSTMModel(config: config, using: &generator)
+    let batch = 3, steps = 5
+    let inputs = (0..<batch * steps).map { _ in Int32.random(in: 0..<9, using: &generator) }
+    let targets = (0..<batch * steps).map { _ in Int32.random(in: 0..<9, using: &generator) }
+    let resets = (0..<batch * steps).map { $0 < batch ? UInt8(1) : UInt8($0 % 7 == 0 ? 1 : 0) }
+    var results: [(loss: Double, logits: [Float], gradient: [Float])] = []
+    for backend in [GemmBackend.blas, .naive] {
+        let network = LSTMNetwork(model: model, batch: batch, steps: steps, dropoutSeed: 5, backend: backend)
+        network.forward(inputs: inputs, targets: targets, resets: resets, training: false)
+        let logits = network.logitsOfLastPass
+        network.resetState()
+        let totals = network.forward(inputs: inputs, targets: targets, resets: resets, training: true)
+        network.backward()
+        results.append((totals.meanLoss, logits, network.gradient))
+    }
+    #expect(abs(results[0].loss - results[1].loss) <= 1e-5)
+    #expect(zip(results[0].logits, results[1].logits).map { abs($0 - $1) }.max()! <= 1e-5)
+    #expect(zip(results[0].gradient, results[1].gradient).map { abs($0 - $1) }.max()! <= 1e-5)
+}
+
+@Test("One, two or three threads compute the same loss and gradient (1e-5)", arguments: [2, 3])
+func threadsAgree(threads: Int) {
+    var generator = SeededGenerator(seed: 31)
+    let model = LSTMModel(config: LSTMConfig(vocabularySize: 7, layers: 2, hidden: 20, embedding: 0, dropout: 0.2),
+                          using: &generator)
+    let batch = 4, steps = 6
+    let inputs = (0..<batch * steps).map { _ in Int32.random(in: 0..<7, using: &generator) }
+    let targets = (0..<batch * steps).map { _ in Int32.random(in: -1..<7, using: &generator) }
+    let resets = (0..<batch * steps).map { UInt8($0 < batch || $0 % 5 == 0 ? 1 : 0) }
+    var results: [(Double, [Float])] = []
+    for count in [1, threads] {
+        let network = LSTMNetwork(model: model, batch: batch, steps: steps, dropoutSeed: 9, threads: count)
+        let totals = network.forward(inputs: inputs, targets: targets, resets: resets, training: true)
+        network.backward()
+        results.append((totals.meanLoss, network.gradient))
+    }
+    #expect(abs(results[0].0 - results[1].0) <= 1e-6)
+    #expect(zip(results[0].1, results[1].1).map { abs($0 - $1) }.max()! <= 1e-5)
+}
