@@ -16,7 +16,7 @@ struct Play: ParsableCommand {
             FluidSynth's messages go to the audio log (see `lilt doctor`), never to the terminal.
             """)
 
-    @Argument(help: "The melody file.")
+    @Argument(help: "The melody file (.krn, .abc, .mid, or a .json melody dump).")
     var file: String
 
     @Option(help: "Which melody in the file, counting from 1.")
@@ -141,9 +141,11 @@ func printError(_ text: String) {
 
 /// Reads melodies from a file for `play`, `render` and `bench`. The one place that knows file formats here.
 enum MelodyInput {
-    /// Every melody in the file at `path`.
+    /// Every melody in the file at `path`: .krn, .abc and .mid through LiltMusic's readers, and the JSON
+    /// melody dump that `lilt convert … x.json` writes.
     static func read(_ path: String) throws -> [Melody] {
-        try MelodyDump.read(path)
+        if URL(fileURLWithPath: path).pathExtension.lowercased() == "json" { return try MelodyDump.read(path) }
+        return try MusicFile.read(URL(fileURLWithPath: path))
     }
 
     /// Melody number `index` (from 1) of the file at `path`.
