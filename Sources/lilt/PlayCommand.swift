@@ -51,6 +51,9 @@ struct Play: ParsableCommand {
             ?? AudioDriverRequest(option: audioDriver)
         let output = try FluidSynthOutput(synth: synth, request: request)
         if let notice = output.notice { printError("note: " + notice) }
+        // While playing, anything the audio libraries print themselves goes to the log, not over the progress line.
+        AudioLog.captureStandardError()
+        defer { AudioLog.restoreStandardError() }
 
         let tempo = self.tempo ?? melody.playbackTempo
         let player = LivePlayer(output: output, melody: melody, tempo: tempo)
