@@ -16,7 +16,7 @@ struct Play: ParsableCommand {
             FluidSynth's messages go to the audio log (see `lilt doctor`), never to the terminal.
             """)
 
-    @Argument(help: "The melody file.")
+    @Argument(help: "The melody file (.krn, .abc, .mid, or a .json melody dump).")
     var file: String
 
     @Option(help: "Which melody in the file, counting from 1.")
@@ -37,6 +37,9 @@ struct Play: ParsableCommand {
     @Option(help: "The audio driver to use: pulseaudio, alsa, jack, none, … (default: automatic).")
     var audioDriver: String?
 
+    @Option(help: .hidden)
+    var audioFile: String?
+
     func run() throws {
         let locations = DataLocations()
         AudioLog.use(locations.audioLog)
@@ -44,8 +47,13 @@ struct Play: ParsableCommand {
         let program = try GMProgram.parse(self.program)
         let font = try SoundFontLocator(explicitPath: soundfont).locate()
         let synth = try Synth(soundFont: font, settings: SynthSettings(program: program))
-        let output = try FluidSynthOutput(synth: synth, request: AudioDriverRequest(option: audioDriver))
+        let request = audioFile.map { AudioDriverRequest.rawFile(URL(fileURLWithPath: $0)) }
+            ?? AudioDriverRequest(option: audioDriver)
+        let output = try FluidSynthOutput(synth: synth, request: request)
         if let notice = output.notice { printError("note: " + notice) }
+        // While playing, anything the audio libraries print themselves goes to the log, not over the progress line.
+        AudioLog.captureStandardError()
+        defer { AudioLog.restoreStandardError() }
 
         let tempo = self.tempo ?? melody.playbackTempo
         let player = LivePlayer(output: output, melody: melody, tempo: tempo)
@@ -90,7 +98,6 @@ final class ProgressLine {
     let output: String
     let tempo: Double
     let isTerminal = isatty(1) == 1
-    private var lastWidth = 0
 
     init(title: String, meter: Meter, output: String, tempo: Double) {
         self.title = title
@@ -107,18 +114,20 @@ final class ProgressLine {
         guard isTerminal else { return }
         let bar = meter.barLength.doubleValue
         let secondsPerQuarter = 60 / status.tempo
-        let text = "▶ \(title)  \(clock(status.position * secondsPerQuarter)) / "
+        let text = "\u{25B6} \(title)  \(clock(status.position * secondsPerQuarter)) / "
             + "\(clock(status.length * secondsPerQuarter))  bar \(Int(status.position / bar) + 1)/"
             + "\(max(1, Int((status.length / bar).rounded(.up))))"
             + (status.loop != nil ? "  loop" : "") + "  [\(output)]  Ctrl-C stops"
-        let padding = String(repeating: " ", count: max(0, lastWidth - text.count))
-        FileHandle.standardOutput.write(Data(("\r" + text + padding).utf8))
-        lastWidth = text.count
+        // Kept within the terminal's width: a wrapped line could not be rewritten in place.
+        var size = winsize()
+        let columns = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 1 ? Int(size.ws_col) - 1 : 79
+        FileHandle.standardOutput.write(Data(("\r" + String(text.prefix(columns)) + "\u{1B}[K").utf8))
     }
 
     func finish(_ word: String) {
         if isTerminal {
-            FileHandle.standardOutput.write(Data(("\r" + String(repeating: " ", count: lastWidth) + "\r").utf8))
+            // Back to the line's start and erase it all, including a "^C" the terminal echoed after it.
+            FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
         }
         print("\(word): \(title)")
     }
@@ -135,9 +144,11 @@ func printError(_ text: String) {
 
 /// Reads melodies from a file for `play`, `render` and `bench`. The one place that knows file formats here.
 enum MelodyInput {
-    /// Every melody in the file at `path`.
+    /// Every melody in the file at `path`: .krn, .abc and .mid through LiltMusic's readers, and the JSON
+    /// melody dump that `lilt convert … x.json` writes.
     static func read(_ path: String) throws -> [Melody] {
-        try MelodyDump.read(path)
+        if URL(fileURLWithPath: path).pathExtension.lowercased() == "json" { return try MelodyDump.read(path) }
+        return try MusicFile.read(URL(fileURLWithPath: path))
     }
 
     /// Melody number `index` (from 1) of the file at `path`.

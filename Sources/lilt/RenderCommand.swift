@@ -9,7 +9,7 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a melody to a WAV file (16-bit, 44.1 kHz, stereo), far faster than real time.")
 
-    @Argument(help: "The melody file.")
+    @Argument(help: "The melody file (.krn, .abc, .mid, or a .json melody dump).")
     var file: String
 
     @Option(name: .shortAndLong, help: "The WAV file to write.")
