@@ -68,6 +68,8 @@ struct StudioCommand: ParsableCommand {
         defer { (audio.output as? FluidSynthOutput)?.close() }
 
         let terminal = try CursesTerminal()
+        // Libraries that write to standard error themselves (libasound) must not reach the screen.
+        AudioLog.captureStandardError()
         let environment = StudioEnvironment(
             output: audio.output, soundFont: audio.soundFont, autosave: Autosave(locations: locations),
             audioName: audio.name, modelName: model.map { URL(fileURLWithPath: $0).lastPathComponent },
@@ -78,6 +80,7 @@ struct StudioCommand: ParsableCommand {
             code = app.run()
         }
         terminal.restore()
+        AudioLog.restoreStandardError()
         if code != 0 { throw ExitCode(code) }
     }
 
