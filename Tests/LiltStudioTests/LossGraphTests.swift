@@ -94,3 +94,23 @@ func printGraph() {
     LossGraphView.draw(falling(), logScale: false, unicode: true, in: rect, on: &canvas)
     print(canvas.text)
 }
+
+@Test("the studio shows the training pane beside the roll on wide screens and under it on narrow ones")
+func trainingPaneInStudio() {
+    var state = StudioState()
+    var progress = TrainingProgress(title: "tiny on demo", vocabularySize: 30, totalEpochs: 4)
+    progress.addEpoch(.init(epoch: 1, train: 2.5, validation: 2.7))
+    progress.addEpoch(.init(epoch: 2, train: 2.0, validation: 2.3))
+    state.training = progress
+    state.showTraining = true
+    let wide = StudioView.render(state, size: TerminalSize(width: 160, height: 40))
+    let layout = StudioLayout(size: TerminalSize(width: 160, height: 40), showsTraining: true)
+    let pane = try! #require(layout.training)
+    #expect(pane.x > layout.roll.x && pane.y == layout.roll.y)
+    #expect(wide.row(text: pane.y + 1).contains("epoch 2/4"))
+    #expect(wide.cells.contains { (0x2801...0x28FF).contains($0.character.value) })
+    let narrow = StudioLayout(size: TerminalSize(width: 100, height: 40), showsTraining: true)
+    #expect(try! #require(narrow.training).y > narrow.roll.y)
+    state.showTraining = false
+    #expect(!StudioView.render(state, size: TerminalSize(width: 160, height: 40)).text.contains("epoch 2/4"))
+}

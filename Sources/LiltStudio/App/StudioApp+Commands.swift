@@ -116,6 +116,13 @@ extension StudioApp {
             let slider = state.focusedSlider
             setControl(slider, slider.value(in: state.session.controls) + Double(direction) * slider.step)
 
+        // Training
+        case .toggleTraining:
+            state.showTraining.toggle()
+        case .toggleLogScale:
+            state.lossLogScale.toggle()
+            state.message = StudioMessage("loss graph: " + (state.lossLogScale ? "log scale" : "linear scale"))
+
         // App
         case .save: save(to: nil)
         case .commandLine: state.mode = .command("")

@@ -140,7 +140,7 @@ public final class StudioApp {
 
     /// Keeps the cursor (and, following, the playhead) in view.
     func scrollIntoView(size: TerminalSize) {
-        let grid = StudioLayout(size: size).grid
+        let grid = StudioLayout(size: size, showsTraining: state.showTraining).grid
         guard grid.width > 0, grid.height > 0 else { return }
         let visibleSteps = max(1, grid.width / max(1, state.zoom))
         let margin = min(4, visibleSteps / 4)
@@ -187,7 +187,7 @@ public final class StudioApp {
     }
 
     private func handle(_ mouse: MouseEvent) {
-        let layout = StudioLayout(size: terminal.size)
+        let layout = StudioLayout(size: terminal.size, showsTraining: state.showTraining)
         let grid = layout.grid
         switch mouse.action {
         case .press where grid.contains(x: mouse.x, y: mouse.y):

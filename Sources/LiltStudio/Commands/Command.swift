@@ -10,6 +10,8 @@ public enum Command: Equatable, Sendable {
     case undo, redo
     // Controls
     case focusSlider(Int), adjustSlider(Int)
+    // Training
+    case toggleTraining, toggleLogScale
     // App
     case save, commandLine, quit, forceQuit, toggleHelp
 }

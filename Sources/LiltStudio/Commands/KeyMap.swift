@@ -62,7 +62,7 @@ public struct KeyMap: Sendable {
         }
         func char(_ c: Character) -> Key { .character(c) }
         let transport = "Transport", move = "Move and view", edit = "Compose", controls = "Controls",
-            file = "File and app", piano = "Play mode (i)"
+            file = "File and app", piano = "Play mode (i)", training = "Training"
 
         add(char(" "), .both, .playPause, transport, "play / pause from the cursor")
         add(.escape, .normal, .stop, transport, "stop (in play mode: back to normal)")
@@ -116,6 +116,9 @@ public struct KeyMap: Sendable {
         add(.backTab, .normal, .focusSlider(-1), controls, "next / previous slider")
         add(char("}"), .normal, .adjustSlider(1), controls, "slider up / down")
         add(char("{"), .normal, .adjustSlider(-1), controls, "slider up / down")
+
+        add(char("T"), .normal, .toggleTraining, training, "training pane: loss graph on/off")
+        add(char("#"), .normal, .toggleLogScale, training, "loss graph: log / linear scale")
 
         add(.control("s"), .both, .save, file, "save the session")
         add(char(":"), .normal, .commandLine, file, "command line (:help lists commands)")

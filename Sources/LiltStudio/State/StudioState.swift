@@ -175,6 +175,11 @@ public struct StudioState: Sendable {
     public var follow = true
     public var playback = PlaybackSnapshot()
 
+    /// Training shown in the training pane, if any, and how.
+    public var training: TrainingProgress?
+    public var showTraining = false
+    public var lossLogScale = false
+
     public var focusedSlider = ControlSlider.temperature
     public var showHelp = false
     public var helpScroll = 0

@@ -8,12 +8,14 @@ public struct StudioLayout: Equatable, Sendable {
 
     public var title: Rect
     public var roll: Rect
+    /// The training pane, when shown: right of the roll on wide screens, under it otherwise.
+    public var training: Rect?
     public var controls: Rect
     public var status: Rect
     public var message: Rect
     public var isTooSmall: Bool
 
-    public init(size: TerminalSize) {
+    public init(size: TerminalSize, showsTraining: Bool = false) {
         let screen = Rect(x: 0, y: 0, width: size.width, height: size.height)
         isTooSmall = size.width < Self.minimumSize.width || size.height < Self.minimumSize.height
         let (title, afterTitle) = screen.splitTop(1)
@@ -21,7 +23,19 @@ public struct StudioLayout: Equatable, Sendable {
         let (aboveStatus, status) = aboveMessage.splitBottom(1)
         let (roll, controls) = aboveStatus.splitBottom(Self.controlRows)
         self.title = title
-        self.roll = roll
+        if showsTraining, roll.width >= 120 {
+            let width = max(44, roll.width * 2 / 5)
+            let (left, right) = roll.splitLeft(roll.width - width)
+            self.roll = left
+            training = right
+        } else if showsTraining {
+            let (top, bottom) = roll.splitBottom(max(8, roll.height / 2))
+            self.roll = top
+            training = bottom
+        } else {
+            self.roll = roll
+            training = nil
+        }
         self.controls = controls
         self.status = status
         self.message = message

@@ -11,13 +11,23 @@ public enum StudioView {
 
     public static func draw(_ state: StudioState, keyMap: KeyMap = .standard, on canvas: inout Canvas) {
         let size = TerminalSize(width: canvas.width, height: canvas.height)
-        let layout = StudioLayout(size: size)
+        let layout = StudioLayout(size: size, showsTraining: state.showTraining)
         if layout.isTooSmall {
             SmallTerminalView.draw(size: size, on: &canvas)
             return
         }
         TitleBarView.draw(state, in: layout.title, on: &canvas)
         PianoRollView.draw(state, in: layout.roll, on: &canvas)
+        if let pane = layout.training {
+            if let training = state.training {
+                LossGraphView.draw(training, logScale: state.lossLogScale, unicode: state.unicode, in: pane, on: &canvas)
+            } else {
+                canvas.fill(pane)
+                canvas.write("No training running.", x: pane.x + 2, y: pane.y + 1, style: CellStyle(foreground: .brightWhite, bold: true))
+                canvas.write("`lilt train` trains a model from the command line;", x: pane.x + 2, y: pane.y + 3, maxWidth: pane.width - 3)
+                canvas.write("its loss graph shows here while it runs in the studio.", x: pane.x + 2, y: pane.y + 4, maxWidth: pane.width - 3)
+            }
+        }
         ControlsView.draw(state, in: layout.controls, on: &canvas)
         StatusLineView.draw(state, in: layout.status, on: &canvas)
         MessageLineView.draw(state, in: layout.message, on: &canvas)
