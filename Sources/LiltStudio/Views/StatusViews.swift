@@ -56,10 +56,13 @@ public enum StatusLineView {
             parts.append("▶ \(String(format: "%.1f", position / session.barLength.doubleValue + 1))")
         }
         if state.playback.loop != nil { parts.append("loop") }
-        if state.follow { parts.append("follow") }
-        parts.append("model: \(state.modelName ?? "none")")
-        parts.append("corpus: \(state.corpusName ?? "none")")
+        if !state.follow { parts.append("no follow") }
+        if let anchor = state.selectionAnchor {
+            parts.append("sel \(session.bar(at: min(anchor, session.cursor)) + 1)–\(session.bar(at: max(anchor, session.cursor)) + 1)")
+        }
         parts.append(state.audioName)
+        parts.append("model: \(state.modelName ?? "none")")
+        if let corpus = state.corpusName { parts.append("corpus: \(corpus)") }
         for part in parts {
             guard x < rect.maxX - 1 else { break }
             x = canvas.write(" " + part + " ", x: x, y: rect.y, style: base, maxWidth: rect.maxX - x)
