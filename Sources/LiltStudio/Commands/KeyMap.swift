@@ -65,12 +65,12 @@ public struct KeyMap: Sendable {
             file = "File and app", piano = "Play mode (i)", training = "Training"
 
         add(char(" "), .both, .playPause, transport, "play / pause from the cursor")
-        add(.escape, .normal, .stop, transport, "stop (in play mode: back to normal)")
+        add(.escape, .normal, .stop, transport, "stop (playhead to the start)")
         add(char("f"), .normal, .toggleFollow, transport, "follow the playhead on/off")
         add(char("+"), .both, .tempo(4), transport, "tempo up / down 4 bpm")
         add(char("="), .both, .tempo(4), transport, "tempo up / down 4 bpm")
         add(char("-"), .both, .tempo(-4), transport, "tempo up / down 4 bpm")
-        add(char("o"), .normal, .toggleLoop, transport, "loop the selection (or all) on/off")
+        add(char("o"), .normal, .toggleLoop, transport, "loop selection (or all) on/off")
         add(char("!"), .both, .panic, transport, "panic: all sound off")
 
         add(char("h"), .normal, .moveSteps(-1), move, "cursor left / right one step")
@@ -88,18 +88,18 @@ public struct KeyMap: Sendable {
         add(char("z"), .normal, .zoom(1), move, "zoom in / out")
         add(char("Z"), .normal, .zoom(-1), move, "zoom in / out")
 
-        add(char("i"), .normal, .enterPlayMode, edit, "play mode: the keyboard is a piano")
-        add(.enter, .normal, .insertAtCursor, edit, "enter a note at the cursor pitch")
+        add(char("i"), .normal, .enterPlayMode, edit, "play mode: keyboard is a piano")
+        add(.enter, .normal, .insertAtCursor, edit, "enter a note at cursor pitch")
         add(char("0"), .both, .rest, edit, "enter a rest")
-        add(char("x"), .normal, .deleteAtCursor, edit, "delete the note (or the selection)")
-        add(.delete, .both, .deleteAtCursor, edit, "delete the note (or the selection)")
-        add(.backspace, .both, .deleteBackward, edit, "delete the note before the cursor")
+        add(char("x"), .normal, .deleteAtCursor, edit, "delete note (or selection)")
+        add(.delete, .both, .deleteAtCursor, edit, "delete note (or selection)")
+        add(.backspace, .both, .deleteBackward, edit, "delete the note before cursor")
         add(char("v"), .normal, .toggleSelection, edit, "start / end a selection")
         add(char(")"), .normal, .transpose(1), edit, "transpose up / down a semitone")
         add(char("("), .normal, .transpose(-1), edit, "transpose up / down a semitone")
         for digit in 3...7 {
             add(char(Character(String(digit))), .normal, .duration(digit), edit,
-                "duration: 3 ♬ 4 ♪ 5 ♩ 6 half 7 whole")
+                "note length 1/16 1/8 1/4 1/2 1")
         }
         add(char("["), .both, .durationStep(-1), edit, "shorter / longer duration")
         add(char("]"), .both, .durationStep(1), edit, "shorter / longer duration")
@@ -117,11 +117,11 @@ public struct KeyMap: Sendable {
         add(char("}"), .normal, .adjustSlider(1), controls, "slider up / down")
         add(char("{"), .normal, .adjustSlider(-1), controls, "slider up / down")
 
-        add(char("T"), .normal, .toggleTraining, training, "training pane: loss graph on/off")
+        add(char("T"), .normal, .toggleTraining, training, "training pane on/off")
         add(char("#"), .normal, .toggleLogScale, training, "loss graph: log / linear scale")
 
         add(.control("s"), .both, .save, file, "save the session")
-        add(char(":"), .normal, .commandLine, file, "command line (:help lists commands)")
+        add(char(":"), .normal, .commandLine, file, "command line (:help)")
         add(char("?"), .normal, .toggleHelp, file, "this help")
         add(char("q"), .normal, .quit, file, "quit (asks when unsaved)")
         add(.control("c"), .both, .quit, file, "quit (asks when unsaved)")
@@ -130,7 +130,7 @@ public struct KeyMap: Sendable {
             add(char(key), .play, .pianoKey(offset), piano, "piano: octave from C")
         }
         for (offset, key) in pianoUpper.enumerated() {
-            add(char(key), .play, .pianoKey(12 + offset), piano, "piano: the octave above")
+            add(char(key), .play, .pianoKey(12 + offset), piano, "piano: octave above")
         }
         add(.escape, .play, .leaveMode, piano, "back to normal mode")
         return KeyMap(bindings: list)

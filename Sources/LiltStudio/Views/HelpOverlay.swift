@@ -21,12 +21,12 @@ public enum HelpOverlay {
     public static func draw(keyMap: KeyMap, scroll: Int, unicode: Bool, in rect: Rect, on canvas: inout Canvas) {
         let box = rect.inset(by: 1)
         guard box.width > 20, box.height > 4 else { return }
-        canvas.fill(box)
+        canvas.fill(rect)
         Palette.box(box, in: &canvas, glyphs: Palette.glyphs(unicode: unicode), style: CellStyle(foreground: .cyan))
         canvas.write(" Keys — ? or Esc closes, j/k scroll ", x: box.x + 2, y: box.y, style: CellStyle(foreground: .brightWhite, bold: true))
         let inner = Rect(x: box.x + 2, y: box.y + 1, width: box.width - 4, height: box.height - 2)
         let all = lines(for: keyMap)
-        let columnWidth = 52
+        let columnWidth = 46
         let columns = max(1, min(3, (inner.width + 1) / (columnWidth + 1)))
         let rowsPerColumn = max(1, inner.height)
         let perPage = rowsPerColumn * columns
