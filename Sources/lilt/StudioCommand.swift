@@ -41,20 +41,26 @@ struct StudioCommand: ParsableCommand {
         var sessionFile: URL?
         var notices: [String] = []
         if let file {
+            // A file that cannot be read is reported in the studio, which opens empty: work can go on.
             let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
-            if url.pathExtension == SessionFile.pathExtension {
-                if FileManager.default.fileExists(atPath: url.path) {
-                    session = try SessionFile.load(url)
+            do {
+                if url.pathExtension == SessionFile.pathExtension {
+                    if FileManager.default.fileExists(atPath: url.path) {
+                        session = try SessionFile.load(url)
+                    } else {
+                        notices.append("new session: :w saves it as \(url.lastPathComponent)")
+                    }
+                    sessionFile = url
                 } else {
-                    notices.append("new session: :w saves it as \(url.lastPathComponent)")
+                    let melodies = try MusicFile.read(url)
+                    if let melody = melodies.first(where: { $0.notes.contains { !$0.isRest } }) {
+                        session = ComposingSession(melody: melody)
+                    } else {
+                        notices.append("\(file): no notes in it")
+                    }
                 }
-                sessionFile = url
-            } else {
-                let melodies = try MusicFile.read(url)
-                guard let melody = melodies.first(where: { $0.notes.contains { !$0.isRest } }) else {
-                    throw ValidationError("\(file): no notes in it")
-                }
-                session = ComposingSession(melody: melody)
+            } catch {
+                notices.append("\(error)")
             }
         }
         if let model, !FileManager.default.fileExists(atPath: model) {

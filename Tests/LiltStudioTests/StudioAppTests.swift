@@ -182,3 +182,30 @@ func sliders() {
     press(app, "++")
     #expect(app.state.session.controls.tempo == 128)
 }
+
+private let soundFont = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+
+@Test(":export x.wav renders in the background and says when it is done",
+      .enabled(if: FileManager.default.fileExists(atPath: soundFont)))
+func exportWAV() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-wav-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let terminal = MemoryTerminal(width: 100, height: 30)
+    let app = StudioApp(terminal: terminal, environment: StudioEnvironment(
+        output: SilentOutput(), soundFont: URL(fileURLWithPath: soundFont)))
+    press(app, "izxcv")
+    press(app, .escape)
+    press(app, ":export \(folder.path)/tune.wav")
+    press(app, .enter)
+    #expect(app.state.message?.text.contains("rendering") == true)
+    let deadline = Date().addingTimeInterval(30)
+    while app.state.message?.text.contains("exported") != true, Date() < deadline {
+        app.step(timeout: 0.05)
+    }
+    #expect(app.state.message?.text == "exported tune.wav")
+    let data = try Data(contentsOf: folder.appendingPathComponent("tune.wav"))
+    #expect(data.prefix(4) == Data("RIFF".utf8))
+    // Four quarter notes at 120 bpm: two seconds of 16-bit stereo at 44.1 kHz, plus the release tail.
+    #expect(data.count > 2 * 44_100 * 4)
+}

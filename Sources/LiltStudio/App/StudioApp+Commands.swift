@@ -254,7 +254,7 @@ extension StudioApp {
         }
         if loadedRevision != state.history.revision { reloadPlayer() }
         try? player.setLoop(range.lowerBound.doubleValue..<range.upperBound.doubleValue)
-        state.message = StudioMessage("looping bars \(state.session.bar(at: range.lowerBound) + 1)–\(state.session.bar(at: range.upperBound - StudioState.step) + 1)")
+        state.message = StudioMessage("looping bars \(state.session.bar(at: range.lowerBound) + 1)-\(state.session.bar(at: range.upperBound - StudioState.step) + 1)")
     }
 
     /// Sounds `key` now (a synth output only) and releases it after `seconds`.

@@ -120,7 +120,7 @@ extension StudioApp {
             let tempo = state.session.controls.tempo
             let jobs = self.jobs
             jobs.started()
-            state.message = StudioMessage("rendering \(url.lastPathComponent)…")
+            state.message = StudioMessage("rendering \(url.lastPathComponent)...")
             let thread = Thread {
                 let message: StudioMessage
                 do throws(AudioError) {

@@ -23,7 +23,7 @@ public enum LineCommand: Equatable, Sendable {
         (":open FILE", "open a session or a .krn .abc .mid file"),
         (":export FILE", "write .mid .musicxml .abc .krn .wav"),
         (":tempo N", "quarter notes per minute"),
-        (":program N|NAME", "General MIDI instrument 1–128"),
+        (":program N|NAME", "General MIDI instrument 1-128"),
         (":transpose N", "the selection (or all) by N semitones"),
         (":octave N  :meter 3/4", "piano octave; the meter"),
         (":title TEXT  :new", "the title; a new empty session"),
@@ -60,14 +60,14 @@ extension LineCommand {
         case "export": return .export(try need("a file name (.mid .musicxml .abc .krn .wav)"))
         case "tempo":
             guard let value = Double(try need("quarter notes per minute")), value >= 20, value <= 400 else {
-                throw LineCommandError(description: ":tempo takes 20–400 quarter notes per minute")
+                throw LineCommandError(description: ":tempo takes 20-400 quarter notes per minute")
             }
             return .tempo(value)
-        case "program", "instrument": return .program(try need("a General MIDI number 1–128 or a name"))
+        case "program", "instrument": return .program(try need("a General MIDI number 1-128 or a name"))
         case "transpose": return .transpose(try integer("a number of semitones"))
         case "octave":
-            let value = try integer("an octave number 0–8")
-            guard (0...8).contains(value) else { throw LineCommandError(description: ":octave takes 0–8") }
+            let value = try integer("an octave number 0-8")
+            guard (0...8).contains(value) else { throw LineCommandError(description: ":octave takes 0-8") }
             return .octave(value)
         case "meter":
             let parts = try need("a meter like 3/4").split(separator: "/").compactMap { Int($0) }

@@ -23,7 +23,7 @@ public enum HelpOverlay {
         guard box.width > 20, box.height > 4 else { return }
         canvas.fill(rect)
         Palette.box(box, in: &canvas, glyphs: Palette.glyphs(unicode: unicode), style: CellStyle(foreground: .cyan))
-        canvas.write(" Keys — ? or Esc closes, j/k scroll ", x: box.x + 2, y: box.y, style: CellStyle(foreground: .brightWhite, bold: true))
+        canvas.write(" Keys - ? or Esc closes, j/k scroll ", x: box.x + 2, y: box.y, style: CellStyle(foreground: .brightWhite, bold: true))
         let inner = Rect(x: box.x + 2, y: box.y + 1, width: box.width - 4, height: box.height - 2)
         let all = lines(for: keyMap)
         let columnWidth = 46

@@ -53,12 +53,12 @@ public enum StatusLineView {
             "\(Int(session.controls.tempo)) bpm",
         ]
         if state.playback.isPlaying, let position = state.playback.position {
-            parts.append("▶ \(String(format: "%.1f", position / session.barLength.doubleValue + 1))")
+            parts.append((state.unicode ? "▶ " : "> ") + "\(String(format: "%.1f", position / session.barLength.doubleValue + 1))")
         }
         if state.playback.loop != nil { parts.append("loop") }
         if !state.follow { parts.append("no follow") }
         if let anchor = state.selectionAnchor {
-            parts.append("sel \(session.bar(at: min(anchor, session.cursor)) + 1)–\(session.bar(at: max(anchor, session.cursor)) + 1)")
+            parts.append("sel \(session.bar(at: min(anchor, session.cursor)) + 1)-\(session.bar(at: max(anchor, session.cursor)) + 1)")
         }
         parts.append(state.audioName)
         parts.append("model: \(state.modelName ?? "none")")
@@ -87,10 +87,10 @@ public enum MessageLineView {
                 canvas.write(message.text, x: rect.x, y: rect.y,
                              style: message.isError ? Palette.error : CellStyle(foreground: .white), maxWidth: rect.width)
             } else if state.mode == .play {
-                canvas.write("play: z s x d c v g b h n j m · q 2 w 3 e r 5 t 6 y 7 u  0 rest  < > octave  [ ] . duration  Esc back",
+                canvas.write("play: z s x d c v g b h n j m, q 2 w 3 e r 5 t 6 y 7 u  0 rest  < > octave  [ ] . duration  Esc back",
                              x: rect.x, y: rect.y, style: CellStyle(foreground: .green), maxWidth: rect.width)
             } else {
-                canvas.write("i play mode · Space play · : command · ? help", x: rect.x, y: rect.y,
+                canvas.write("i play mode, Space play, : command, ? help", x: rect.x, y: rect.y,
                              style: CellStyle(foreground: .brightBlack), maxWidth: rect.width)
             }
         }
@@ -151,10 +151,11 @@ enum GMName {
 
 /// Drawn instead of the panes when the terminal is below the studio's minimum size.
 public enum SmallTerminalView {
-    public static func draw(size: TerminalSize, on canvas: inout Canvas) {
+    public static func draw(size: TerminalSize, unicode: Bool = true, on canvas: inout Canvas) {
         canvas.fill(canvas.bounds)
-        let lines = ["Lilt needs a terminal of at least \(StudioLayout.minimumSize.width)×\(StudioLayout.minimumSize.height).",
-                     "This one is \(size.width)×\(size.height): make the window larger.",
+        let times = unicode ? "×" : "x"
+        let lines = ["Lilt needs a terminal of at least \(StudioLayout.minimumSize.width)\(times)\(StudioLayout.minimumSize.height).",
+                     "This one is \(size.width)\(times)\(size.height): make the window larger.",
                      "(q quits; your work is kept)"]
         for (index, line) in lines.enumerated() {
             let y = max(0, size.height / 2 - 1) + index

@@ -13,7 +13,7 @@ public enum StudioView {
         let size = TerminalSize(width: canvas.width, height: canvas.height)
         let layout = StudioLayout(size: size, showsTraining: state.showTraining)
         if layout.isTooSmall {
-            SmallTerminalView.draw(size: size, on: &canvas)
+            SmallTerminalView.draw(size: size, unicode: state.unicode, on: &canvas)
             return
         }
         TitleBarView.draw(state, in: layout.title, on: &canvas)
