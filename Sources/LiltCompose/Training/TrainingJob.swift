@@ -3,15 +3,16 @@ import LiltMusic
 import LiltNN
 import Synchronization
 
-/// The shape of a new model (the vocabulary comes from the corpus).
+/// The shape of a new model (the vocabulary comes from the corpus). The defaults are the default model's
+/// (see `DefaultModel.model`).
 public struct ModelOptions: Sendable, Codable, Equatable {
     public var layers = 2
-    public var hidden = 192
+    public var hidden = 128
     /// 0 for one-hot input.
     public var embedding = 0
     public var dropout: Float = 0.1
 
-    public init(layers: Int = 2, hidden: Int = 192, embedding: Int = 0, dropout: Float = 0.1) {
+    public init(layers: Int = 2, hidden: Int = 128, embedding: Int = 0, dropout: Float = 0.1) {
         self.layers = layers
         self.hidden = hidden
         self.embedding = embedding
@@ -171,6 +172,10 @@ public final class TrainingJob: Sendable {
         }
         if let failure { throw TrainingJobError.failed("\(failure)") }
         if trainer.history.isEmpty == false { try writeMetrics(trainer.history) }
+        // Stopped before the first epoch ended: the latest state is the best there is.
+        if !FileManager.default.fileExists(atPath: modelURL.path), FileManager.default.fileExists(atPath: latestURL.path) {
+            try FileManager.default.copyItem(at: latestURL, to: modelURL)
+        }
         return reason
     }
 
