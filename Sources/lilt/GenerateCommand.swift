@@ -24,8 +24,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Where to start: none, NAME:INDEX, FILE[@BARS] or a token string.") var seed = "none"
     @Option(help: "Sampling temperature.") var temperature = 1.0
     @Option(help: "Entropy-adaptive temperature with this target entropy (nats per step).") var adaptive: Double?
-    @Option(help: "Added to the rest token's logit (negative: fewer rests).") var restBias = 0.0
-    @Option(help: "Added to the hold token's logit (positive: longer notes).") var holdBias = 0.0
+    @Option(parsing: .unconditional, help: "Added to the rest token's logit (negative: fewer rests).") var restBias = 0.0
+    @Option(parsing: .unconditional, help: "Added to the hold token's logit (positive: longer notes).") var holdBias = 0.0
     @Option(help: "Keep the most likely tokens up to this total probability.") var topP = 1.0
     @Option(help: "Scale lock: key (the seed's key) or a scale such as \"D dorian\".") var scale: String?
     @Option(help: "Pitch range in MIDI numbers, e.g. 60-84 (sounding pitch).") var range: String?
