@@ -7,9 +7,6 @@ internal import CFluidSynth
 /// ALSA and FluidSynth print their complaints straight to standard error, so while probing, file
 /// descriptor 2 points at the audio log instead (it would break a curses screen otherwise).
 public enum AudioDriverProbe {
-    /// The drivers worth trying for live sound, in order of preference.
-    public static let preferredDrivers = ["pulseaudio", "alsa", "jack", "oss", "sdl2"]
-
     /// One driver's result.
     public struct Result: Sendable, Equatable {
         public var driver: String
@@ -30,11 +27,11 @@ public enum AudioDriverProbe {
         return collector.names
     }
 
-    /// Tries to open each driver in `drivers` (default: the preferred ones that are compiled in).
+    /// Tries to open each driver in `drivers` (default: those live playback tries, when compiled in).
     /// Messages printed while trying go to `log` (or are discarded when `log` is nil).
     public static func probe(_ drivers: [String]? = nil, log: URL? = nil) -> [Result] {
         let compiledIn = Set(availableDrivers())
-        let candidates = drivers ?? preferredDrivers.filter { compiledIn.contains($0) }
+        let candidates = drivers ?? FluidSynthOutput.automaticDrivers.filter { compiledIn.contains($0) }
         return StandardErrorRedirect.run(to: log) {
             candidates.map { Result(driver: $0, opens: compiledIn.contains($0) && opens(driver: $0)) }
         }

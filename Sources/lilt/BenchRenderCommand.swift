@@ -148,13 +148,3 @@ struct BenchRender: ParsableCommand {
     static let buildKind = "release"
     #endif
 }
-
-/// `lilt bench-render`: `bench render` at the top level, until a `bench` command group holds it.
-struct BenchRenderTopLevel: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench-render", abstract: BenchRender.configuration.abstract)
-
-    @OptionGroup var bench: BenchRender
-
-    func run() throws { try bench.run() }
-}

@@ -13,6 +13,9 @@ struct Doctor: ParsableCommand {
     @Option(help: "A SoundFont (.sf2/.sf3) to use instead of the ones Lilt looks for.")
     var soundfont: String?
 
+    @Option(help: "Check only this audio driver (pulseaudio, alsa, jack, …) instead of the usual ones.")
+    var audioDriver: String?
+
     @Flag(help: "Show a test pattern of colours and glyphs in the terminal, then exit on a key.")
     var screen = false
 
@@ -50,13 +53,17 @@ struct Doctor: ParsableCommand {
             line("SoundFont", "MISSING", fix: nil)
         }
 
-        let results = AudioDriverProbe.probe(log: locations.audioLog)
+        let compiledIn = AudioDriverProbe.availableDrivers()
+        if let audioDriver, !compiledIn.contains(audioDriver) {
+            line("audio", "'\(audioDriver)' is not one of this FluidSynth's drivers (\(compiledIn.joined(separator: ", ")))")
+        }
+        let results = AudioDriverProbe.probe(audioDriver.map { [$0] }, log: locations.audioLog)
         let working = results.filter(\.opens).map(\.driver)
         if working.isEmpty {
             let tried = results.map(\.driver).joined(separator: ", ")
             line("audio", "no sound device (tried \(tried.isEmpty ? "none compiled in" : tried)); "
                  + "Lilt keeps time with its silent output and renders WAV files as usual",
-                 fix: "to hear sound, run where PulseAudio, PipeWire (pipewire-pulse) or ALSA has an output device")
+                 fix: FluidSynthOutput.soundAdvice)
         } else {
             line("audio", "opens: " + working.joined(separator: ", ") + " (live playback uses \(working[0]))")
         }

@@ -16,38 +16,31 @@ struct Play: ParsableCommand {
             FluidSynth's messages go to the audio log (see `lilt doctor`), never to the terminal.
             """)
 
-    @Argument(help: "The melody file.")
-    var file: String
-
-    @Option(help: "Which melody in the file, counting from 1.")
-    var index = 1
-
-    @Option(help: "Tempo in quarter notes per minute (default: the melody's own, else 120).")
-    var tempo: Double?
-
-    @Option(help: "General MIDI instrument: a number 1–128 or a name.")
-    var program = "1"
+    @OptionGroup var melodyOptions: MelodySoundOptions
 
     @Flag(help: "Loop the whole melody until Ctrl-C.")
     var loop = false
 
-    @Option(help: "A SoundFont (.sf2/.sf3) to use instead of the ones Lilt looks for.")
-    var soundfont: String?
-
     @Option(help: "The audio driver to use: pulseaudio, alsa, jack, none, … (default: automatic).")
     var audioDriver: String?
+
+    @Option(help: .hidden)
+    var audioFile: String?
 
     func run() throws {
         let locations = DataLocations()
         AudioLog.use(locations.audioLog)
-        let melody = try MelodyInput.melody(in: file, index: index)
-        let program = try GMProgram.parse(self.program)
-        let font = try SoundFontLocator(explicitPath: soundfont).locate()
+        let (melody, program, font) = try melodyOptions.resolve()
         let synth = try Synth(soundFont: font, settings: SynthSettings(program: program))
-        let output = try FluidSynthOutput(synth: synth, request: AudioDriverRequest(option: audioDriver))
+        let request = audioFile.map { AudioDriverRequest.rawFile(URL(fileURLWithPath: $0)) }
+            ?? AudioDriverRequest(option: audioDriver)
+        let output = try FluidSynthOutput(synth: synth, request: request)
         if let notice = output.notice { printError("note: " + notice) }
+        // While playing, anything the audio libraries print themselves goes to the log, not over the progress line.
+        AudioLog.captureStandardError()
+        defer { AudioLog.restoreStandardError() }
 
-        let tempo = self.tempo ?? melody.playbackTempo
+        let tempo = melodyOptions.tempo ?? melody.playbackTempo
         let player = LivePlayer(output: output, melody: melody, tempo: tempo)
         if loop { try player.setLoop(0..<max(melody.length.doubleValue, 0.25)) }
 
@@ -64,7 +57,7 @@ struct Play: ParsableCommand {
             source.resume()
         }
 
-        let progress = ProgressLine(title: melody.title ?? URL(fileURLWithPath: file).lastPathComponent,
+        let progress = ProgressLine(title: melody.title ?? URL(fileURLWithPath: melodyOptions.file).lastPathComponent,
                                     meter: melody.meter ?? Meter(4, 4), output: output.name, tempo: tempo)
         player.play()
         progress.start()
@@ -90,7 +83,6 @@ final class ProgressLine {
     let output: String
     let tempo: Double
     let isTerminal = isatty(1) == 1
-    private var lastWidth = 0
 
     init(title: String, meter: Meter, output: String, tempo: Double) {
         self.title = title
@@ -107,18 +99,20 @@ final class ProgressLine {
         guard isTerminal else { return }
         let bar = meter.barLength.doubleValue
         let secondsPerQuarter = 60 / status.tempo
-        let text = "▶ \(title)  \(clock(status.position * secondsPerQuarter)) / "
+        let text = "\u{25B6} \(title)  \(clock(status.position * secondsPerQuarter)) / "
             + "\(clock(status.length * secondsPerQuarter))  bar \(Int(status.position / bar) + 1)/"
             + "\(max(1, Int((status.length / bar).rounded(.up))))"
             + (status.loop != nil ? "  loop" : "") + "  [\(output)]  Ctrl-C stops"
-        let padding = String(repeating: " ", count: max(0, lastWidth - text.count))
-        FileHandle.standardOutput.write(Data(("\r" + text + padding).utf8))
-        lastWidth = text.count
+        // Kept within the terminal's width: a wrapped line could not be rewritten in place.
+        var size = winsize()
+        let columns = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 1 ? Int(size.ws_col) - 1 : 79
+        FileHandle.standardOutput.write(Data(("\r" + String(text.prefix(columns)) + "\u{1B}[K").utf8))
     }
 
     func finish(_ word: String) {
         if isTerminal {
-            FileHandle.standardOutput.write(Data(("\r" + String(repeating: " ", count: lastWidth) + "\r").utf8))
+            // Back to the line's start and erase it all, including a "^C" the terminal echoed after it.
+            FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
         }
         print("\(word): \(title)")
     }
@@ -133,11 +127,35 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Reads melodies from a file for `play`, `render` and `bench`. The one place that knows file formats here.
+/// What `play` and `render` share: which melody, at what tempo, on which instrument and SoundFont.
+struct MelodySoundOptions: ParsableArguments {
+    @Argument(help: "The melody file (.krn, .abc, .mid, or a .json melody dump).")
+    var file: String
+
+    @Option(help: "Which melody in the file, counting from 1.")
+    var index = 1
+
+    @Option(help: "Tempo in quarter notes per minute (default: the melody's own, else 120).")
+    var tempo: Double?
+
+    @Option(help: "General MIDI instrument: a number 1–128 or a name.")
+    var program = "1"
+
+    @Option(help: "A SoundFont (.sf2/.sf3) to use instead of the ones Lilt looks for.")
+    var soundfont: String?
+
+    /// The melody, the instrument and the SoundFont file, or the error that names what is wrong.
+    func resolve() throws -> (Melody, GMProgram, URL) {
+        (try MelodyInput.melody(in: file, index: index), try GMProgram.parse(program),
+         try SoundFontLocator(explicitPath: soundfont).locate())
+    }
+}
+
+/// Reads melodies from a file for `play`, `render` and `bench`.
 enum MelodyInput {
-    /// Every melody in the file at `path`.
+    /// Every melody in the file at `path` (.krn, .abc, .mid or a .json melody dump).
     static func read(_ path: String) throws -> [Melody] {
-        try MelodyDump.read(path)
+        try MusicFile.read(URL(fileURLWithPath: path))
     }
 
     /// Melody number `index` (from 1) of the file at `path`.
@@ -147,72 +165,5 @@ enum MelodyInput {
             throw ValidationError("\(path) holds \(melodies.count) melodies; --index \(index) is not one of them")
         }
         return melodies[index - 1]
-    }
-}
-
-/// The JSON melody dump: `{"melodies":[{"title","key","meter","tempo","notes":[{"pitch":60,"onset":0.0,
-/// "duration":1.0}, …]}]}`, pitch null for a rest, onset and duration in quarter notes.
-enum MelodyDump {
-    struct File: Decodable { var melodies: [Entry] }
-    struct Entry: Decodable {
-        var title: String?
-        var tempo: Double?
-        var meter: String?
-        var notes: [NoteEntry]
-
-        enum CodingKeys: String, CodingKey { case title, tempo, meter, notes }
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            title = try container.decodeIfPresent(String.self, forKey: .title)
-            tempo = try container.decodeIfPresent(Double.self, forKey: .tempo)
-            meter = try? container.decodeIfPresent(String.self, forKey: .meter)
-            notes = try container.decode([NoteEntry].self, forKey: .notes)
-        }
-    }
-    struct NoteEntry: Decodable {
-        var pitch: Int?
-        var onset: Double
-        var duration: Double
-        var velocity: Int?
-    }
-
-    struct ReadError: Error, CustomStringConvertible {
-        var path: String
-        var reason: String
-        var description: String { "\(path): \(reason)" }
-    }
-
-    static func read(_ path: String) throws -> [Melody] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ReadError(path: path, reason: "cannot read the file (\(error.localizedDescription))")
-        }
-        let file: File
-        do {
-            file = try JSONDecoder().decode(File.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            throw ReadError(path: path, reason: "not a JSON melody dump: \(context.debugDescription)")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ReadError(path: path, reason: "missing \"\(key.stringValue)\" at "
-                            + context.codingPath.map(\.stringValue).joined(separator: "."))
-        } catch {
-            throw ReadError(path: path, reason: "not a JSON melody dump (\(error))")
-        }
-        return file.melodies.enumerated().map { number, entry in
-            let meter = entry.meter.flatMap { text -> Meter? in
-                let parts = text.split(separator: "/").compactMap { Int($0) }
-                return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? Meter(parts[0], parts[1]) : nil
-            }
-            let notes = entry.notes.map { note in
-                Note(pitch: note.pitch.map(Pitch.init(midi:)),
-                     onset: .rounded(note.onset, toDenominator: 960),
-                     duration: .rounded(note.duration, toDenominator: 960),
-                     velocity: note.velocity ?? 90)
-            }
-            return Melody(title: entry.title, meter: meter, tempo: entry.tempo, notes: notes,
-                          source: SourceLocation(file: path, detail: "melody \(number + 1)"))
-        }
     }
 }

@@ -183,3 +183,55 @@ func liveMatchesOffline() throws {
         return abs(a / b - 1) < 0.01
     })
 }
+
+@Test("Through the file driver, a tempo change and notes appended while playing sound where the new time line puts them",
+      .enabled(if: hasFluidR3))
+func liveTempoChangeAndAppend() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let raw = folder.appendingPathComponent("live.raw")
+    let melody = Melody.sequence([(72, 1), (76, 1), (79, 1), (74, 1)], tempo: 120)
+    let added: [Note] = [.note(77, at: 4, for: 1), .note(81, at: 5, for: 1)]
+
+    let output = try FluidSynthOutput(synth: try Synth(soundFont: fluidR3, settings: dryPiano), request: .rawFile(raw))
+    let player = LivePlayer(output: output, melody: melody)
+    Thread.sleep(forTimeInterval: 0.05)
+    player.play()
+    let deadline = Date().addingTimeInterval(10)
+    var before: Double?
+    while player.position < 1.4, Date() < deadline {
+        before = before ?? player.originTime
+        Thread.sleep(forTimeInterval: 0.005)
+    }
+    let changedAt = player.position
+    try player.setTempo(200)
+    player.append(added)
+    let after = try #require(player.originTime)
+    while player.state != .finished, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    Thread.sleep(forTimeInterval: 0.3)
+    player.shutdown()
+    output.close()
+    let origin = try #require(before)
+    #expect(changedAt < 1.9, "the change came too late to test: \(changedAt)")
+
+    let bytes = try Data(contentsOf: raw)
+    let pcm = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+    let audio = RenderedAudio(sampleRate: 44_100, samples: pcm.map { Float(Int16(littleEndian: $0)) / 32768 })
+    let mono = audio.mono()
+    let heard = AudioAnalysis.onsets(mono, sampleRate: 44_100)
+    let all = melody.notes + added
+    // Notes started before the change follow the old time line; the rest the new one at 200 per minute.
+    let expected = all.map { note -> Double in
+        let onset = note.onset.doubleValue
+        return onset < changedAt ? (origin + onset * 500) / 1000 : (after + onset * 300) / 1000
+    }
+    #expect(heard.count == expected.count, "heard \(heard.map(fmt)), expected \(expected.map(fmt))")
+    for (time, note) in zip(expected, all) {
+        let nearest = heard.min { abs($0 - time) < abs($1 - time) }
+        #expect(nearest.map { abs($0 - time) <= 0.010 } == true,
+                "\(note.pitch!) expected at \(fmt(time)) s, nearest onset \(nearest.map(fmt) ?? "none")")
+        let from = Int((time + 0.04) * 44_100)
+        let pitch = AudioAnalysis.fundamental(mono[from..<(from + 4410)], sampleRate: 44_100)
+        #expect(pitch.map { abs($0 / note.pitch!.frequency - 1) < 0.01 } == true, "\(note.pitch!): \(String(describing: pitch))")
+    }
+}

@@ -25,59 +25,6 @@ func noSoundFont() throws {
     }
 }
 
-@Test("An unreadable SoundFont (garbage bytes, too short, a folder, a damaged RIFF) gives a typed error")
-func unreadableSoundFont() throws {
-    let folder = try temporaryFolder()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    AudioLog.use(folder.appendingPathComponent("audio.log"))
-    defer { AudioLog.use(nil) }
-
-    let garbage = folder.appendingPathComponent("garbage.sf2")
-    var generator = SystemRandomNumberGenerator()
-    try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: garbage)
-    do {
-        _ = try Synth(soundFont: garbage)
-        Issue.record("garbage loaded as a SoundFont")
-    } catch {
-        guard case .soundFont(.unreadable(let path, let reason)) = error else {
-            Issue.record("unexpected error \(error)")
-            return
-        }
-        #expect(path == garbage.path)
-        #expect(reason.contains("RIFF") && reason.contains("byte 0"))
-    }
-
-    let short = folder.appendingPathComponent("short.sf2")
-    try Data("RIFF".utf8).write(to: short)
-    #expect(throws: AudioError.soundFont(.unreadable(path: short.path,
-                                                     reason: "too short (4 bytes) to be a SoundFont"))) {
-        try Synth(soundFont: short)
-    }
-    #expect(throws: AudioError.soundFont(.unreadable(path: folder.path, reason: "is a folder"))) {
-        try Synth(soundFont: folder)
-    }
-
-    // A right header over a damaged body gets past the header check; FluidSynth itself rejects it, and its
-    // complaint goes to the log file, not the terminal.
-    let damaged = folder.appendingPathComponent("damaged.sf2")
-    var bytes = Data("RIFF".utf8) + Data([0x00, 0x10, 0x00, 0x00]) + Data("sfbk".utf8)
-    bytes += Data("LIST".utf8) + Data([0xff, 0xff, 0xff, 0x7f]) + Data(repeating: 0xab, count: 64)
-    try bytes.write(to: damaged)
-    do {
-        _ = try Synth(soundFont: damaged)
-        Issue.record("a damaged SoundFont loaded")
-    } catch {
-        guard case .soundFont(.unreadable(let path, let reason)) = error else {
-            Issue.record("unexpected error \(error)")
-            return
-        }
-        #expect(path == damaged.path)
-        #expect(reason.contains("FluidSynth could not parse it"))
-    }
-    let log = try String(contentsOf: folder.appendingPathComponent("audio.log"), encoding: .utf8)
-    #expect(log.contains("fluidsynth"))
-}
-
 @Test("General MIDI programs are chosen by number 1–128 or by name")
 func generalMIDIPrograms() throws {
     #expect(GMProgram.names.count == 128)
@@ -93,5 +40,78 @@ func generalMIDIPrograms() throws {
     #expect(try GMProgram.parse("pan flute").number == 75)
     for bad in ["0", "129", "-3", "kazoo", ""] {
         #expect(throws: AudioError.unknownProgram(bad)) { try GMProgram.parse(bad) }
+    }
+}
+
+/// These tests point the process-wide audio log at their own files, so they run one at a time.
+@Suite("Audio log and unreadable SoundFonts", .serialized)
+struct AudioLogTests {
+    @Test("An unreadable SoundFont (garbage bytes, too short, a folder, a damaged RIFF) gives a typed error")
+    func unreadableSoundFont() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        AudioLog.use(folder.appendingPathComponent("audio.log"))
+        defer { AudioLog.use(nil) }
+
+        let garbage = folder.appendingPathComponent("garbage.sf2")
+        var generator = SystemRandomNumberGenerator()
+        try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: garbage)
+        do {
+            _ = try Synth(soundFont: garbage)
+            Issue.record("garbage loaded as a SoundFont")
+        } catch {
+            guard case .soundFont(.unreadable(let path, let reason)) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(path == garbage.path)
+            #expect(reason.contains("RIFF") && reason.contains("byte 0"))
+        }
+
+        let short = folder.appendingPathComponent("short.sf2")
+        try Data("RIFF".utf8).write(to: short)
+        #expect(throws: AudioError.soundFont(.unreadable(path: short.path,
+                                                         reason: "too short (4 bytes) to be a SoundFont"))) {
+            try Synth(soundFont: short)
+        }
+        #expect(throws: AudioError.soundFont(.unreadable(path: folder.path, reason: "is a folder"))) {
+            try Synth(soundFont: folder)
+        }
+
+        // A right header over a damaged body gets past the header check; FluidSynth itself rejects it, and its
+        // complaint goes to the log file, not the terminal.
+        let damaged = folder.appendingPathComponent("damaged.sf2")
+        var bytes = Data("RIFF".utf8) + Data([0x00, 0x10, 0x00, 0x00]) + Data("sfbk".utf8)
+        bytes += Data("LIST".utf8) + Data([0xff, 0xff, 0xff, 0x7f]) + Data(repeating: 0xab, count: 64)
+        try bytes.write(to: damaged)
+        do {
+            _ = try Synth(soundFont: damaged)
+            Issue.record("a damaged SoundFont loaded")
+        } catch {
+            guard case .soundFont(.unreadable(let path, let reason)) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(path == damaged.path)
+            #expect(reason.contains("FluidSynth could not parse it"))
+        }
+        let log = try String(contentsOf: folder.appendingPathComponent("audio.log"), encoding: .utf8)
+        #expect(log.contains("fluidsynth"))
+    }
+
+    @Test("FluidSynth's messages go to the audio log, and standard error can be sent there too")
+    func audioLogCapturesMessages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("cache/audio.log")
+        AudioLog.use(log)
+        defer { AudioLog.use(nil) }
+        AudioLog.note("a line of our own")
+        #expect(AudioLog.captureStandardError())
+        FileHandle.standardError.write(Data("written to standard error\n".utf8))
+        AudioLog.restoreStandardError()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("lilt: a line of our own"))
+        #expect(text.contains("written to standard error"))
     }
 }

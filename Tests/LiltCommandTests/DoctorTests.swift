@@ -68,3 +68,12 @@ func doctorNamesEveryPlace() throws {
     }
     #expect(output.contains("audio"))
 }
+
+@Test("lilt doctor without a sound device says so plainly, names the silent fallback and exits 0")
+func doctorWithoutSound() throws {
+    let (status, output) = try runLilt(["doctor", "--audio-driver", "no-such-driver"])
+    #expect(status == 0 || !FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/FluidR3_GM.sf2"))
+    #expect(output.contains("'no-such-driver' is not one of this FluidSynth's drivers"))
+    #expect(output.contains("no sound device"))
+    #expect(output.contains("silent output"))
+}

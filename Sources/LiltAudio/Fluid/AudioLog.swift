@@ -13,6 +13,7 @@ public enum AudioLog {
         var installed = false
         var url: URL?
         var descriptor: Int32 = -1
+        var savedStandardError: Int32 = -1
     }
     private static let state = Mutex(State())
 
@@ -57,6 +58,34 @@ public enum AudioLog {
             line.utf8CString.withUnsafeBufferPointer { buffer in
                 _ = Foundation.write(state.descriptor, buffer.baseAddress, buffer.count - 1)
             }
+        }
+    }
+
+    /// Points file descriptor 2 at the log file for good (until `restoreStandardError`), so that libraries
+    /// writing to standard error themselves (libasound does) cannot reach a curses screen. Returns false when
+    /// no log file is set or it cannot be opened.
+    @discardableResult
+    public static func captureStandardError() -> Bool {
+        state.withLock { state in
+            guard let url = state.url, state.savedStandardError < 0 else { return state.savedStandardError >= 0 }
+            let target = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard target >= 0 else { return false }
+            fflush(nil)
+            state.savedStandardError = dup(2)
+            dup2(target, 2)
+            close(target)
+            return true
+        }
+    }
+
+    /// Gives file descriptor 2 back to what it was before `captureStandardError`.
+    public static func restoreStandardError() {
+        state.withLock { state in
+            guard state.savedStandardError >= 0 else { return }
+            fflush(nil)
+            dup2(state.savedStandardError, 2)
+            close(state.savedStandardError)
+            state.savedStandardError = -1
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// A plain JSON dump for scripts and checks:
 /// `{"melodies":[{"title","key","meter","tempo","notes":[{"pitch":60,"onset":0.0,"duration":1.0}, …]}]}`,
-/// onsets and durations in quarter notes, `"pitch": null` for rests.
+/// onsets and durations in quarter notes, `"pitch": null` for rests. Read back by `read(_:file:)`.
 public enum JSONDump {
     public static func write(_ melodies: [Melody]) -> String {
         var out = "{\"melodies\":["
@@ -46,4 +46,78 @@ public enum JSONDump {
         }
         return out + "\""
     }
+
+    /// The melodies of a dump. Unknown fields are ignored, so a dump with extra fields (a take's
+    /// provenance, say) reads too; onsets and durations are taken to the nearest 1/960 quarter note.
+    public static func read(_ data: Data, file: String) throws(JSONDumpError) -> [Melody] {
+        let dump: Dump
+        do {
+            dump = try JSONDecoder().decode(Dump.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw JSONDumpError(file: file, reason: "not JSON: \(context.debugDescription)")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw JSONDumpError(file: file, reason: "missing \"\(key.stringValue)\" at "
+                                + (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw JSONDumpError(file: file, reason: "wrong type at "
+                                + context.codingPath.map(\.stringValue).joined(separator: "."))
+        } catch {
+            throw JSONDumpError(file: file, reason: "not a melody dump (\(error))")
+        }
+        var melodies: [Melody] = []
+        for (number, entry) in dump.melodies.enumerated() {
+            var notes: [Note] = []
+            for note in entry.notes {
+                guard note.onset.isFinite, note.duration.isFinite, note.onset >= 0, note.duration > 0,
+                      note.onset < 1e7, note.duration < 1e7, (note.pitch ?? 0) >= 0, (note.pitch ?? 0) <= 127 else {
+                    throw JSONDumpError(file: file, reason: "melody \(number + 1), note \(notes.count + 1): "
+                                        + "pitch 0–127 or null, onset ≥ 0 and duration > 0 are needed")
+                }
+                notes.append(Note(pitch: note.pitch.map(Pitch.init(midi:)),
+                                  onset: .rounded(note.onset, toDenominator: 960),
+                                  duration: .rounded(note.duration, toDenominator: 960),
+                                  velocity: min(max(note.velocity ?? 90, 1), 127)))
+            }
+            melodies.append(Melody(title: entry.title, key: entry.key.flatMap(parseKey),
+                                   meter: entry.meter.flatMap(parseMeter), tempo: entry.tempo, notes: notes,
+                                   source: SourceLocation(file: file, detail: "melody \(number + 1)")))
+        }
+        return melodies
+    }
+
+    private struct Dump: Decodable { var melodies: [Entry] }
+    private struct Entry: Decodable {
+        var title: String?
+        var key: String?
+        var meter: String?
+        var tempo: Double?
+        var notes: [NoteEntry]
+    }
+    private struct NoteEntry: Decodable {
+        var pitch: Int?
+        var onset: Double
+        var duration: Double
+        var velocity: Int?
+    }
+
+    /// "6/8" as written by `Meter.description`.
+    static func parseMeter(_ text: String) -> Meter? {
+        let parts = text.split(separator: "/").compactMap { Int($0) }
+        return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? Meter(parts[0], parts[1]) : nil
+    }
+
+    /// "F# minor" as written by `Key.description`.
+    static func parseKey(_ text: String) -> Key? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let tonic = Pitch.sharpNames.firstIndex(of: String(parts[0])),
+              let mode = Key.Mode(rawValue: String(parts[1])) else { return nil }
+        return Key(tonic: tonic, mode: mode)
+    }
+}
+
+/// Why a JSON melody dump could not be read.
+public struct JSONDumpError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var reason: String
+    public var description: String { "\(file): \(reason)" }
 }

@@ -17,7 +17,7 @@ public enum MusicFormat: String, Sendable, CaseIterable {
     }
 
     /// Whether Lilt can read melodies from this format.
-    public var isReadable: Bool { self == .kern || self == .abc || self == .midi }
+    public var isReadable: Bool { self != .musicXML }
     /// The extensions a corpus import picks up.
     public static let importExtensions: Set<String> = ["krn", "abc", "mid", "midi"]
 }
@@ -61,7 +61,8 @@ public enum MusicFile {
         case .kern: return try KernReader(spine: options.kernSpine).read(contentsOf: url)
         case .abc: return try ABCReader().read(contentsOf: url)
         case .midi: return [try MIDIFile.read(contentsOf: url).melody(options: options.midi)]
-        case .musicXML, .json: throw MusicFileError.notReadable(file: url.path, format: format.rawValue)
+        case .json: return try JSONDump.read(Data(contentsOf: url), file: url.path)
+        case .musicXML: throw MusicFileError.notReadable(file: url.path, format: format.rawValue)
         }
     }
 
