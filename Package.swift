@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "LiltNNTests", dependencies: ["LiltNN"]),
         .testTarget(name: "LiltAudioTests", dependencies: ["LiltAudio", "LiltMusic"]),
         .testTarget(name: "LiltTerminalTests", dependencies: ["LiltTerminal"]),
+        .testTarget(name: "LiltComposeTests", dependencies: ["LiltCompose", "LiltMusic", "LiltNN"]),
         .testTarget(name: "LiltCommandTests", dependencies: ["lilt"]),
         .testTarget(name: "LiltStudioTests", dependencies: ["LiltStudio", "LiltTerminal", "LiltCompose", "LiltMusic"]),
     ],

@@ -82,6 +82,12 @@ if [ "$mode" = test ]; then
 else
   say "building Lilt (release)"
   build -c release
+  # The default model is trained here, on this machine (about two minutes), never downloaded or committed.
+  default_model="${XDG_DATA_HOME:-$HOME/.local/share}/lilt/models/default/best.safetensors"
+  if [ ! -f "$default_model" ]; then
+    say "training the default model (about two minutes; Ctrl-C keeps what is learnt so far)"
+    .build/release/lilt train --default || say "the default model could not be trained now; run: .build/release/lilt train --default"
+  fi
   say "opening Lilt"
   rm -f "$log"
   exec .build/release/lilt

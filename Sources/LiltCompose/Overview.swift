@@ -1,0 +1,35 @@
+// LiltCompose: what the command line and the studio share about making music with a trained model.
+//
+// Models
+//   MusicModel.load(from: fileOrFolder)   a checkpoint (or a folder's best.safetensors) with its Vocabulary,
+//                                         EncodingParameters and FNV-1a hash; MusicModel(network:vocabulary:…)
+//                                         for a model made in memory
+//   DefaultModel                          where the default model lives ($XDG_DATA_HOME/lilt/models/default)
+//                                         and which corpus it is trained on
+//
+// Generation (Generation/)
+//   SeedSource  .none | .tokens("67 _ 65") | .file(path:index:bars:) | .corpusSong(name:index:);
+//               SeedSource.parse(commandLineText)
+//   Seed.resolve(source, for: model, corpora: CorpusStore)   tokens in the model's key + shift back
+//   GenerationControls   temperature, targetEntropy (adaptive; rule on the type), restBias, holdBias, topP,
+//                        scale (ScaleLock .key / .scale(Key)), pitchRange, length (.bars/.steps), stopAtEnd,
+//                        variations (one batch), randomSeed, transposeBack
+//   StreamingGenerator(model:seed:controls:)   next() → one token per variation; set `controls` any time
+//                        (applies from the next step, recorded); takes() → [Take]
+//   Composer.generate(model:seed:controls:) → [Take];  Composer.regenerate(provenance, model:) → Take
+//   Take: tokens (model key), seedLength, melody (output key), meanEntropy, provenance (TakeProvenance:
+//         model path + hash, seed, controls, changes, variation); Take.jsonDump(takes) for `.json` files
+//
+// Training (Training/)
+//   TrainingJob(corpus:model: ModelOptions, options: TrainingOptions, directory:resume:onEvent:)
+//     start() (own thread), cancel(), drainEvents() → [TrainingJobEvent], wait(); writes best/latest
+//     .safetensors, metrics.csv, samples.txt into `directory`
+//
+// Evaluation (Evaluation/)
+//   HeldOutEvaluation  model cross-entropy/perplexity on held-out songs (all steps, onsets only)
+//   NGramModel         interpolated Kneser–Ney n-gram baseline over the same tokens
+//   MelodyStatistics / CorpusComparison   pitch-class JS distance, range, density, rest ratio, in-scale
+//                      ratio, interval-histogram distance
+//   OriginalityIndex   longest span shared with any corpus song (steps, bars), share of 8-note patterns
+//                      found in the corpus; built once per corpus, answers in milliseconds
+import Foundation

@@ -1,0 +1,113 @@
+import Foundation
+import LiltCompose
+import LiltMusic
+import LiltNN
+import Testing
+
+@Test("originality finds a planted copied span of known length exactly, and 0 for pitches absent from the corpus")
+func originalityPlanted() throws {
+    // A corpus of 300 random songs over MIDI 55…72 (and rests, holds).
+    var generator = SeededGenerator(seed: 3)
+    let vocabulary = testVocabulary
+    var songs: [[Int]] = []
+    for _ in 0..<300 {
+        var song: [Int] = []
+        for _ in 0..<64 {
+            let roll = Int(generator.next() % 10)
+            let token: TimeStepToken = roll < 3 ? .hold : roll == 3 ? .rest : .note(55 + Int(generator.next() % 18))
+            song.append(vocabulary.index(of: token)!)
+        }
+        song[0] = vocabulary.index(of: .note(60))!
+        songs.append(song + [vocabulary.index(of: .end)!])
+    }
+    let index = OriginalityIndex(songs: songs, vocabulary: vocabulary)
+    let absent: [TimeStepToken] = tokens("76 _ 77 78 _ _ 79 76")
+    for length in [1, 5, 13, 30] {
+        let song = 123, start = 10
+        var from = start
+        while case .hold = vocabulary.tokens[songs[song][from]] { from += 1 }   // a span starts at an onset
+        let copied = vocabulary.tokens(at: Array(songs[song][from..<(from + length)]))!
+        let melody = absent + copied + absent
+        let result = index.originality(of: melody, stepsPerBar: 16)
+        #expect(result.longestSharedSteps == length, "planted \(length)")
+        #expect(result.melodyStep == absent.count)
+        #expect(result.longestSharedBars == Double(length) / 16)
+    }
+    let foreign = tokens("76 _ 77 _ 78 79 _ 76 77 _ _ 78 79 76 _ 77 78 79")
+    let none = index.originality(of: foreign)
+    #expect(none.longestSharedSteps == 0)
+    #expect(none.sharedPatternShare == 0)
+    // A whole corpus song is found in full, and all of its 8-note patterns.
+    let whole = vocabulary.tokens(at: Array(songs[7].dropLast()))!
+    let found = index.originality(of: whole)
+    #expect(found.longestSharedSteps == whole.count)
+    #expect(found.sharedPatternShare == 1)
+}
+
+@Test("the Kneser–Ney n-gram gives proper distributions and learns a repeating corpus")
+func ngram() {
+    let songs = (0..<20).map { _ in [3, 4, 5, 3, 4, 5, 6, 1, 1, 3] }
+    let model = NGramModel(songs: songs, endOfSong: 0, vocabularySize: 8, order: 5)
+    for context in [[Int](), [3, 4], [6, 1, 1, 3], [7, 7, 7, 7]] {
+        let total = (0..<8).reduce(0.0) { $0 + exp(model.logProbability(of: $1, after: context[...])) }
+        #expect(abs(total - 1) < 1e-9, "\(context)")
+    }
+    let logprobs = model.logProbabilities(song: songs[0])
+    #expect(logprobs.count == 11)
+    #expect(-logprobs.reduce(0, +) / 11 < 0.2)
+    let unseen = model.logProbabilities(song: [7, 2, 7, 2])
+    #expect(-unseen.reduce(0, +) / 5 > 1)
+}
+
+@Test("melody statistics and Jensen–Shannon distances")
+func statistics() {
+    let stats = MelodyStatistics(tokens("60 _ 64 _ r _ 67 61"))
+    #expect(stats.notes == 4 && stats.steps == 8)
+    #expect(stats.range == 7)
+    #expect(stats.restRatio == 0.25)
+    #expect(stats.inScaleRatio == 0.75)
+    #expect(stats.intervals[12 + 4] == 1 && stats.intervals[12 + 3] == 1 && stats.intervals[12 - 6] == 1)
+    #expect(stats.density(step: QuarterLength(1, 4)) == 2)
+    #expect(CorpusComparison.jensenShannonDistance([1, 0], [0, 1]) == 1)
+    #expect(CorpusComparison.jensenShannonDistance([1, 2, 3], [2, 4, 6]) == 0)
+}
+
+@Test("held-out cross-entropy of a model equals the mean of its scores; a training job writes model, metrics and samples")
+func trainingAndHeldOut() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let corpus = CorpusImporter().importCorpus(name: "samples", paths: [packageRoot.appendingPathComponent("Corpora/samples")])
+    #expect(corpus.songs.count == 15)
+    var options = TrainingOptions()
+    options.epochs = 2
+    options.sequenceLength = 16
+    options.batchSize = 8
+    options.threads = 1
+    let job = TrainingJob(corpus: corpus, model: ModelOptions(layers: 1, hidden: 16, dropout: 0), options: options,
+                          directory: folder, sampleSteps: 16)
+    job.start()
+    #expect(try job.wait() == .finished)
+    let events = job.drainEvents()
+    #expect(events.filter { if case .trainer(.epoch) = $0 { true } else { false } }.count == 2)
+    #expect(events.filter { if case .sample = $0 { true } else { false } }.count == 2)
+    let csv = try String(contentsOf: job.metricsURL, encoding: .utf8).split(separator: "\n")
+    #expect(csv.count == 3 && csv[0].hasPrefix("epoch,train_loss"))
+    let samples = try String(contentsOf: job.samplesURL, encoding: .utf8).split(separator: "\n")
+    #expect(samples.count == 2 && samples[1].hasPrefix("epoch 2: "))
+
+    let model = try MusicModel.load(from: folder)
+    #expect(model.vocabulary == corpus.vocabulary)
+    #expect(model.trainingInfo == TrainingInfo(corpus: "samples", seed: 1, validationFraction: 0.1))
+    #expect(model.hash.count == 16)
+    let heldOut = HeldOutEvaluation(corpus: corpus)
+    #expect(heldOut.heldOut.count == 2)
+    let result = heldOut.evaluate(model)
+    let scores = heldOut.heldOut.flatMap { Scoring.logProbabilities(song: $0, model: model) }
+    #expect(abs(result.crossEntropy + scores.reduce(0, +) / Double(scores.count)) < 1e-9)
+    #expect(result.steps == scores.count)
+    // The trainer's own validation loss for the best epoch is the same figure (float sums aside).
+    let lines = csv[1...].map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let best = try #require(lines.last { $0.last == "1" })
+    let validationLoss = try #require(Double(best[5]))
+    #expect(abs(result.crossEntropy - validationLoss) < 1e-3, "\(result.crossEntropy) vs \(validationLoss)")
+}
