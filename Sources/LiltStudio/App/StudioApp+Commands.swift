@@ -15,8 +15,14 @@ extension StudioApp {
         // Transport
         case .playPause: playPause()
         case .stop:
-            if state.selectionAnchor != nil { state.selectionAnchor = nil }
-            player.stop()
+            if !state.variations.isEmpty {
+                dropVariations()
+                state.message = StudioMessage("variations dropped")
+            } else if state.selectionAnchor != nil {
+                state.selectionAnchor = nil
+            } else {
+                player.stop()
+            }
         case .toggleFollow:
             state.follow.toggle()
             state.message = StudioMessage("follow " + (state.follow ? "on" : "off"))
@@ -51,7 +57,7 @@ extension StudioApp {
         case .pianoKey(let offset):
             enter(pitch: (state.octave + 1) * 12 + offset)
         case .insertAtCursor:
-            enter(pitch: state.session.cursorPitch)
+            if !state.variations.isEmpty { keepVariation() } else { enter(pitch: state.session.cursorPitch) }
         case .rest:
             let duration = state.noteDuration
             edit("rest") { session in
@@ -115,6 +121,12 @@ extension StudioApp {
         case .adjustSlider(let direction):
             let slider = state.focusedSlider
             setControl(slider, slider.value(in: state.session.controls) + Double(direction) * slider.step)
+
+        // With the model
+        case .continueFromCursor: generate(.continuation)
+        case .variations: generate(.variations)
+        case .browse(let direction): browse(direction)
+        case .compare: compare()
 
         // Training
         case .toggleTraining:
@@ -200,6 +212,8 @@ extension StudioApp {
         case .tempo: try? player.setTempo(controls.tempo)
         case .program:
             if let program = GMProgram(number: controls.program - 1) { try? player.setProgram(program) }
+        case .temperature, .restBias, .holdBias:
+            regenerate()
         default: break
         }
         state.message = StudioMessage("\(slider.name) \(slider.label(in: controls))")
@@ -220,7 +234,7 @@ extension StudioApp {
     // MARK: Playback
 
     func reloadPlayer() {
-        player.load(state.session.melody, tempo: state.session.controls.tempo)
+        player.load(state.displayed.melody, tempo: state.session.controls.tempo)
         if let loop = state.playback.loop { try? player.setLoop(loop) }
         loadedRevision = state.history.revision
     }

@@ -4,6 +4,7 @@ import LiltCompose
 import LiltMusic
 import LiltTerminal
 import Synchronization
+import LiltCompose
 
 /// The studio's event loop: keys become commands, commands change the state, the state is drawn.
 ///
@@ -47,6 +48,7 @@ public final class StudioApp {
         if let notice = environment.notice { state.message = StudioMessage(notice) }
         player = LivePlayer(output: environment.output, melody: session.melody, tempo: session.controls.tempo)
         if let program = GMProgram(number: session.controls.program - 1) { try? player.setProgram(program) }
+        if let url = environment.modelURL { loadModel(url) }
         if let autosave = environment.autosave, let recovered = autosave.recover() {
             pendingRecovery = recovered
             let formatter = DateFormatter()
@@ -56,6 +58,12 @@ public final class StudioApp {
     }
 
     private var pendingRecovery: (session: ComposingSession, file: URL?, saved: Date)?
+    /// The model generation uses, once loaded.
+    var model: MusicModel?
+    let generator = GenerationWorker()
+    var generationCounter = 0
+    /// The last generation asked for: sliders regenerate it.
+    var lastGeneration: GenerationRequest?
 
     deinit { player.shutdown() }
 
@@ -101,10 +109,16 @@ public final class StudioApp {
             autosaveDue = nil
             writeAutosave()
         }
-        let messages = jobs.take()
-        if let last = messages.last {
-            state.message = last
+        for event in jobs.take() {
             needsRedraw = true
+            switch event {
+            case .message(let message): state.message = message
+            case .modelLoaded(let model, let name):
+                self.model = model
+                state.modelName = name
+                state.message = StudioMessage("model \(name) ready: c continues from the cursor, g writes variations")
+            case .generated(let result): apply(result)
+            }
         }
     }
 
@@ -270,18 +284,27 @@ public final class StudioApp {
     private func finish() { quitNow() }
 }
 
-/// Results of background work (WAV export), posted from its thread and drained by the loop once a frame.
+/// What background work reports to the loop.
+enum StudioEvent: Sendable {
+    case message(StudioMessage)
+    case modelLoaded(MusicModel, name: String)
+    case generated(GenerationResult)
+}
+
+/// Results of background work (model loading, generation, WAV export), posted from their threads and
+/// drained by the loop once a frame.
 final class JobQueue: Sendable {
-    private let messages = Mutex<[StudioMessage]>([])
+    private let messages = Mutex<[StudioEvent]>([])
     private let running = Atomic<Int>(0)
 
     var isBusy: Bool { running.load(ordering: .acquiring) > 0 }
     func started() { running.add(1, ordering: .releasing) }
-    func finished(_ message: StudioMessage) {
-        messages.withLock { $0.append(message) }
+    func finished(_ message: StudioMessage) { finished(.message(message)) }
+    func finished(_ event: StudioEvent) {
+        messages.withLock { $0.append(event) }
         running.subtract(1, ordering: .releasing)
     }
-    func take() -> [StudioMessage] {
+    func take() -> [StudioEvent] {
         messages.withLock { list in
             defer { list.removeAll() }
             return list

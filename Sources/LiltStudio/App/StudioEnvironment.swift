@@ -13,6 +13,8 @@ public struct StudioEnvironment: Sendable {
     /// How the status line names the audio ("pulseaudio", "no audio").
     public var audioName: String
     public var modelName: String?
+    /// The model file to compose with (loaded in the background at start).
+    public var modelURL: URL?
     public var corpusName: String?
     /// Said once in the message line at start (a missing SoundFont, no sound device).
     public var notice: String?
@@ -21,7 +23,8 @@ public struct StudioEnvironment: Sendable {
 
     public init(output: any NoteOutput = SilentOutput(), soundFont: URL? = nil, autosave: Autosave? = nil,
                 audioName: String? = nil, modelName: String? = nil, corpusName: String? = nil, notice: String? = nil,
-                autosaveDelay: Double = 2) {
+                autosaveDelay: Double = 2, modelURL: URL? = nil) {
+        self.modelURL = modelURL
         self.output = output
         self.soundFont = soundFont
         self.autosave = autosave

@@ -10,6 +10,8 @@ public enum Command: Equatable, Sendable {
     case undo, redo
     // Controls
     case focusSlider(Int), adjustSlider(Int)
+    // With the model
+    case continueFromCursor, variations, browse(Int), compare
     // Training
     case toggleTraining, toggleLogScale
     // App

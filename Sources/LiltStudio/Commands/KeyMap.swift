@@ -62,7 +62,8 @@ public struct KeyMap: Sendable {
         }
         func char(_ c: Character) -> Key { .character(c) }
         let transport = "Transport", move = "Move and view", edit = "Compose", controls = "Controls",
-            file = "File and app", piano = "Play mode (i)", training = "Training"
+            file = "File and app", piano = "Play mode (i)", training = "Training",
+            model = "With the model"
 
         add(char(" "), .both, .playPause, transport, "play / pause from the cursor")
         add(.escape, .normal, .stop, transport, "stop (playhead to the start)")
@@ -116,6 +117,13 @@ public struct KeyMap: Sendable {
         add(.backTab, .normal, .focusSlider(-1), controls, "next / previous slider")
         add(char("}"), .normal, .adjustSlider(1), controls, "slider up / down")
         add(char("{"), .normal, .adjustSlider(-1), controls, "slider up / down")
+
+        add(char("c"), .normal, .continueFromCursor, model, "continue from the cursor")
+        add(char("g"), .normal, .variations, model, "variations from the cursor")
+        add(char("J"), .normal, .browse(1), model, "next / previous variation")
+        add(char("K"), .normal, .browse(-1), model, "next / previous variation")
+        add(char("a"), .normal, .compare, model, "A/B: variation or kept melody")
+        add(.enter, .normal, .insertAtCursor, model, "keep the variation (browsing)")
 
         add(char("T"), .normal, .toggleTraining, training, "training pane on/off")
         add(char("#"), .normal, .toggleLogScale, training, "loss graph: log / linear scale")

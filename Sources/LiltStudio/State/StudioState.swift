@@ -175,6 +175,27 @@ public struct StudioState: Sendable {
     public var follow = true
     public var playback = PlaybackSnapshot()
 
+    /// Variations from `g`, shown in place of the unlocked part from `variationStart` until one is kept.
+    public var variations: [[SessionNote]] = []
+    public var variationProvenance: [String] = []
+    public var variationIndex = 0
+    public var variationStart = QuarterLength.zero
+    /// A/B: showing the kept melody instead of the variation.
+    public var showingKept = false
+    /// A generation is running.
+    public var isGenerating = false
+
+    /// Whether a variation is being previewed.
+    public var isPreviewing: Bool { !variations.isEmpty && !showingKept }
+
+    /// The session as shown and played: with the previewed variation in place of the unlocked part.
+    public var displayed: ComposingSession {
+        guard isPreviewing, variations.indices.contains(variationIndex) else { return session }
+        var preview = session
+        preview.replace(from: variationStart, with: variations[variationIndex])
+        return preview
+    }
+
     /// Training shown in the training pane, if any, and how.
     public var training: TrainingProgress?
     public var showTraining = false

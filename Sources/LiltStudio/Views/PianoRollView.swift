@@ -16,7 +16,7 @@ public enum PianoRollView {
     public static func draw(_ state: StudioState, in rect: Rect, on canvas: inout Canvas) {
         guard rect.width > StudioLayout.gutter + 2, rect.height > 2 else { return }
         let glyphs = Palette.glyphs(unicode: state.unicode)
-        let session = state.session
+        let session = state.displayed
         let zoom = max(1, state.zoom)
         let (gutter, right) = rect.splitLeft(StudioLayout.gutter)
         let (ruler, grid) = right.splitTop(1)

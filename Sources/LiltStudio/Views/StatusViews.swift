@@ -57,6 +57,10 @@ public enum StatusLineView {
         }
         if state.playback.loop != nil { parts.append("loop") }
         if !state.follow { parts.append("no follow") }
+        if state.isGenerating { parts.append("generating...") }
+        if !state.variations.isEmpty {
+            parts.append(state.showingKept ? "A/B: kept" : "variation \(state.variationIndex + 1)/\(state.variations.count)")
+        }
         if let anchor = state.selectionAnchor {
             parts.append("sel \(session.bar(at: min(anchor, session.cursor)) + 1)-\(session.bar(at: max(anchor, session.cursor)) + 1)")
         }
