@@ -63,8 +63,19 @@ struct StudioCommand: ParsableCommand {
                 notices.append("\(error)")
             }
         }
-        if let model, !FileManager.default.fileExists(atPath: model) {
-            notices.append("model \(model) not found; composing by hand works as usual")
+        var modelURL: URL?
+        if let model {
+            let url = MusicModel.resolve(URL(fileURLWithPath: (model as NSString).expandingTildeInPath))
+            if FileManager.default.fileExists(atPath: url.path) {
+                modelURL = url
+            } else {
+                notices.append("model \(model) not found; composing by hand works as usual")
+            }
+        } else if FileManager.default.fileExists(atPath: DefaultModel.file(locations).path) {
+            modelURL = DefaultModel.file(locations)
+        } else {
+            let corpusName = corpus ?? DefaultModel.corpusSource(corporaFolder: TrainCommand.corporaFolder()).name
+            notices.append("no model yet: press t to train the default model on \(corpusName) (about 2 minutes, shown live)")
         }
         session.model = model ?? session.model
         session.corpus = corpus ?? session.corpus
@@ -76,10 +87,11 @@ struct StudioCommand: ParsableCommand {
         let terminal = try CursesTerminal()
         // Libraries that write to standard error themselves (libasound) must not reach the screen.
         AudioLog.captureStandardError()
-        let environment = StudioEnvironment(
+        var environment = StudioEnvironment(
             output: audio.output, soundFont: audio.soundFont, autosave: Autosave(locations: locations),
-            audioName: audio.name, modelName: model.map { URL(fileURLWithPath: $0).lastPathComponent },
-            corpusName: corpus, notice: notices.isEmpty ? nil : notices.joined(separator: "; "))
+            audioName: audio.name, modelName: nil,
+            corpusName: corpus, notice: notices.isEmpty ? nil : notices.joined(separator: "; "), modelURL: modelURL)
+        environment.training = TrainingSetup(locations: locations, corporaFolder: TrainCommand.corporaFolder(), corpus: corpus)
         let code: Int32
         do {
             let app = StudioApp(terminal: terminal, environment: environment, session: session, file: sessionFile)

@@ -129,6 +129,8 @@ extension StudioApp {
         case .compare: compare()
 
         // Training
+        case .trainStartPause: toggleTraining()
+        case .previewSample: previewSample()
         case .toggleTraining:
             state.showTraining.toggle()
         case .toggleLogScale:

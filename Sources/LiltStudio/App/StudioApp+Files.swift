@@ -52,6 +52,8 @@ extension StudioApp {
             state.message = StudioMessage("new session (u brings the old one back)")
         case .help:
             state.showHelp = true
+        case .train(let stop):
+            if stop { stopTraining() } else { toggleTraining() }
         }
     }
 

@@ -64,6 +64,9 @@ public final class StudioApp {
     var generationCounter = 0
     /// The last generation asked for: sliders regenerate it.
     var lastGeneration: GenerationRequest?
+    /// Training started from the studio, and the latest per-epoch sample.
+    var training: StudioTraining?
+    var lastSample: [SessionNote]?
 
     deinit { player.shutdown() }
 
@@ -113,13 +116,19 @@ public final class StudioApp {
             needsRedraw = true
             switch event {
             case .message(let message): state.message = message
-            case .modelLoaded(let model, let name):
+            case .modelLoaded(let model, let name, let quiet):
                 self.model = model
                 state.modelName = name
-                state.message = StudioMessage("model \(name) ready: c continues from the cursor, g writes variations")
+                if !quiet { state.message = StudioMessage("model \(name) ready: c continues from the cursor, g writes variations") }
             case .generated(let result): apply(result)
+            case .corpusReady(let corpus): corpusReady(corpus)
+            case .trainingFailed(let reason):
+                state.training?.phase = .failed
+                state.training?.title = "training could not start"
+                state.message = StudioMessage(reason, isError: true)
             }
         }
+        if drainTraining() { needsRedraw = true }
     }
 
     /// Seconds until something is due (nil: nothing; wait for input).
@@ -135,6 +144,7 @@ public final class StudioApp {
         if let release = releases.first { deadlines.append((release.at - now) / 1000) }
         if let due = autosaveDue { deadlines.append((due - now) / 1000) }
         if jobs.isBusy { deadlines.append(0.1) }
+        if let job = training?.job, job.result == nil || state.training?.phase == .running { deadlines.append(0.1) }
         return deadlines.min().map { max(0.001, $0) }
     }
 
@@ -287,8 +297,10 @@ public final class StudioApp {
 /// What background work reports to the loop.
 enum StudioEvent: Sendable {
     case message(StudioMessage)
-    case modelLoaded(MusicModel, name: String)
+    case modelLoaded(MusicModel, name: String, quiet: Bool)
     case generated(GenerationResult)
+    case corpusReady(EncodedCorpus)
+    case trainingFailed(String)
 }
 
 /// Results of background work (model loading, generation, WAV export), posted from their threads and

@@ -1,6 +1,7 @@
 import Foundation
 import LiltAudio
 import LiltCompose
+import LiltNN
 
 /// What the studio runs with, wired by the `lilt` command: the note output (a synth or the silent output),
 /// the SoundFont for WAV export, where to autosave, and what to call the model and corpus.
@@ -15,6 +16,9 @@ public struct StudioEnvironment: Sendable {
     public var modelName: String?
     /// The model file to compose with (loaded in the background at start).
     public var modelURL: URL?
+    /// Where training finds corpora (the encoded corpus store, and the folder the default corpus is
+    /// imported from) and puts models; nil: training is not offered (tests of other things).
+    public var training: TrainingSetup?
     public var corpusName: String?
     /// Said once in the message line at start (a missing SoundFont, no sound device).
     public var notice: String?
@@ -33,5 +37,30 @@ public struct StudioEnvironment: Sendable {
         self.corpusName = corpusName
         self.notice = notice
         self.autosaveDelay = autosaveDelay
+    }
+}
+
+/// What the studio needs to train: where corpora and models live, and which corpus and options to use.
+public struct TrainingSetup: Sendable {
+    public var locations: DataLocations
+    /// The folder the default corpus is imported from (`Corpora/`).
+    public var corporaFolder: URL
+    /// A corpus in the store to train on (nil: the default corpus).
+    public var corpus: String?
+    public var model: ModelOptions
+    public var options: TrainingOptions
+
+    public init(locations: DataLocations, corporaFolder: URL, corpus: String? = nil,
+                model: ModelOptions = DefaultModel.model, options: TrainingOptions = DefaultModel.training) {
+        self.locations = locations
+        self.corporaFolder = corporaFolder
+        self.corpus = corpus
+        self.model = model
+        self.options = options
+    }
+
+    /// Where the model trained on `corpus` goes: the default model's folder for the default corpus.
+    func directory(corpus name: String) -> URL {
+        self.corpus == nil ? DefaultModel.directory(locations) : locations.models.appendingPathComponent(name)
     }
 }

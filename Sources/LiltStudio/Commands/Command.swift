@@ -13,7 +13,7 @@ public enum Command: Equatable, Sendable {
     // With the model
     case continueFromCursor, variations, browse(Int), compare
     // Training
-    case toggleTraining, toggleLogScale
+    case toggleTraining, toggleLogScale, trainStartPause, previewSample
     // App
     case save, commandLine, quit, forceQuit, toggleHelp
 }

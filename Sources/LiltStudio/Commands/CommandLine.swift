@@ -15,6 +15,7 @@ public enum LineCommand: Equatable, Sendable {
     case title(String)
     case new
     case help
+    case train(stop: Bool)
 
     /// What the `:help` command and the help overlay list.
     public static let summaries: [(String, String)] = [
@@ -27,6 +28,7 @@ public enum LineCommand: Equatable, Sendable {
         (":transpose N", "the selection (or all) by N semitones"),
         (":octave N  :meter 3/4", "piano octave; the meter"),
         (":title TEXT  :new", "the title; a new empty session"),
+        (":train  :train stop", "start / pause, or stop training"),
     ]
 }
 
@@ -78,6 +80,11 @@ extension LineCommand {
         case "title": return .title(argument)
         case "new": return .new
         case "help", "h", "?": return .help
+        case "train":
+            guard ["", "stop", "pause", "start", "resume"].contains(argument) else {
+                throw LineCommandError(description: ":train takes nothing, stop, pause or resume")
+            }
+            return .train(stop: argument == "stop")
         case "": throw LineCommandError(description: "type a command after the colon (:help lists them)")
         default: throw LineCommandError(description: "unknown command :\(name) (:help lists the commands)")
         }

@@ -125,6 +125,8 @@ public struct KeyMap: Sendable {
         add(char("a"), .normal, .compare, model, "A/B: variation or kept melody")
         add(.enter, .normal, .insertAtCursor, model, "keep the variation (browsing)")
 
+        add(char("t"), .normal, .trainStartPause, training, "train: start / pause / resume")
+        add(char("S"), .normal, .previewSample, training, "preview the epoch sample")
         add(char("T"), .normal, .toggleTraining, training, "training pane on/off")
         add(char("#"), .normal, .toggleLogScale, training, "loss graph: log / linear scale")
 

@@ -105,8 +105,10 @@ public enum LossGraphView {
         let margin = (high - low) * 0.05
         low -= margin
         high += margin
-        let lastEpoch = max(1, Double(progress.totalEpochs ?? 0), Double(progress.epoch),
-                            progress.batches.last?.epoch ?? 0)
+        // The epoch axis grows with the run (one epoch ahead), up to the planned number of epochs.
+        let reached = max(Double(progress.epoch), progress.batches.last?.epoch ?? 0)
+        var lastEpoch = max(2, reached.rounded(.up) + 1)
+        if let total = progress.totalEpochs, total > 0 { lastEpoch = min(lastEpoch, max(Double(total), reached)) }
 
         func dotX(_ epoch: Double) -> Int {
             Int((epoch / lastEpoch * Double(braille.dotWidth - 1)).rounded())

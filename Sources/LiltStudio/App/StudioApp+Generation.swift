@@ -1,0 +1,162 @@
+import Foundation
+import LiltCompose
+import LiltMusic
+
+extension StudioApp {
+    /// Loads the model in the background; the status line names it once ready.
+    func loadModel(_ url: URL, quiet: Bool = false) {
+        let jobs = self.jobs
+        jobs.started()
+        if !quiet { state.message = StudioMessage("loading model \(url.lastPathComponent)...") }
+        Thread.detachNewThread {
+            do {
+                let model = try MusicModel.load(from: url)
+                let name = url.lastPathComponent == "best.safetensors"
+                    ? url.deletingLastPathComponent().lastPathComponent : url.lastPathComponent
+                jobs.finished(.modelLoaded(model, name: name, quiet: quiet))
+            } catch {
+                jobs.finished(StudioMessage("\(error)", isError: true))
+            }
+        }
+    }
+
+    /// The generation controls of the session's sliders.
+    func generationControls(variations: Int) -> GenerationControls {
+        let session = state.session.controls
+        var controls = GenerationControls()
+        controls.temperature = session.temperature
+        controls.restBias = session.restBias
+        controls.holdBias = session.holdBias
+        controls.length = .bars(session.bars)
+        controls.variations = variations
+        controls.randomSeed = session.randomSeed
+        controls.stopAtEnd = false
+        return controls
+    }
+
+    /// `c` and `g`: asks the model for a continuation of the notes before the cursor.
+    func generate(_ purpose: GenerationPurpose) {
+        guard model != nil else {
+            state.message = StudioMessage(environment.modelURL == nil
+                ? "no model: start with lilt studio --model FILE, or train one with lilt train --default"
+                : "the model is still loading", isError: environment.modelURL == nil)
+            return
+        }
+        let start = state.session.cursor
+        let variations = purpose == .variations ? max(1, state.session.controls.variations) : 1
+        generationCounter += 1
+        let request = GenerationRequest(id: generationCounter, purpose: purpose, start: start,
+                                        seed: state.session.seedMelody(before: start),
+                                        controls: generationControls(variations: variations),
+                                        revision: state.history.revision)
+        send(request)
+    }
+
+    /// Generates `request` again with the sliders' controls now (same random seed), replacing the last result.
+    func regenerate() {
+        guard var request = lastGeneration, model != nil else { return }
+        generationCounter += 1
+        request.id = generationCounter
+        request.controls = generationControls(variations: request.controls.variations)
+        request.revision = state.history.revision
+        send(request)
+    }
+
+    private func send(_ request: GenerationRequest) {
+        guard let model else { return }
+        lastGeneration = request
+        state.isGenerating = true
+        let jobs = self.jobs
+        jobs.started()
+        generator.generate(request, model: model) { result in jobs.finished(.generated(result)) }
+    }
+
+    /// A generation came back: into the melody (continuation) or into the variations to browse.
+    func apply(_ result: GenerationResult) {
+        guard result.request.id == generationCounter else { return }   // a newer one is on its way
+        state.isGenerating = false
+        if let error = result.error {
+            state.message = StudioMessage(error, isError: true)
+            return
+        }
+        let timing = String(format: "%.0f ms", result.milliseconds)
+        switch result.request.purpose {
+        case .continuation:
+            guard let notes = result.takes.first else { return }
+            let start = result.request.start
+            let provenance = result.provenance.first ?? "{}"
+            edit(lastGeneration?.id == result.request.id && state.history.revision != result.request.revision
+                 ? "regenerate" : "continue") { session in
+                session.replace(from: start, with: notes)
+                session.takes.append(SessionTake(name: "take \(session.takes.count + 1)", notes: notes, provenance: provenance))
+                session.keptTake = session.takes.count - 1
+            }
+            state.message = StudioMessage("continued from bar \(state.session.bar(at: start) + 1): \(notes.count) notes in \(timing)")
+        case .variations:
+            state.variations = result.takes
+            state.variationProvenance = result.provenance
+            state.variationIndex = min(state.variationIndex, max(0, result.takes.count - 1))
+            state.variationStart = result.request.start
+            state.showingKept = false
+            loadedRevision = nil
+            state.message = StudioMessage("\(result.takes.count) variations in \(timing): J/K browse, a A/B, Enter keeps, Esc drops")
+        }
+    }
+
+    /// `J`/`K`: the next or previous variation.
+    func browse(_ direction: Int) {
+        guard !state.variations.isEmpty else {
+            state.message = StudioMessage("no variations: g writes some")
+            return
+        }
+        state.variationIndex = (state.variationIndex + direction + state.variations.count) % state.variations.count
+        state.showingKept = false
+        previewChanged()
+        state.message = StudioMessage("variation \(state.variationIndex + 1) of \(state.variations.count)")
+    }
+
+    /// `a`: switches between the kept melody and the variation.
+    func compare() {
+        guard !state.variations.isEmpty else { return }
+        state.showingKept.toggle()
+        previewChanged()
+        state.message = StudioMessage(state.showingKept ? "A: the kept melody" : "B: variation \(state.variationIndex + 1)")
+    }
+
+    /// `Enter` while browsing: the variation goes into the melody (undoable).
+    func keepVariation() {
+        guard state.variations.indices.contains(state.variationIndex) else { return }
+        let notes = state.variations[state.variationIndex]
+        let start = state.variationStart
+        let provenance = state.variationProvenance.indices.contains(state.variationIndex)
+            ? state.variationProvenance[state.variationIndex] : "{}"
+        let number = state.variationIndex + 1
+        dropVariations()
+        edit("keep variation") { session in
+            session.replace(from: start, with: notes)
+            session.takes.append(SessionTake(name: "variation \(number)", notes: notes, provenance: provenance))
+            session.keptTake = session.takes.count - 1
+        }
+        state.message = StudioMessage("kept variation \(number)")
+    }
+
+    func dropVariations() {
+        state.variations = []
+        state.variationProvenance = []
+        state.variationIndex = 0
+        state.showingKept = false
+        if lastGeneration?.purpose == .variations { lastGeneration = nil }
+        previewChanged()
+    }
+
+    /// The melody playing changed without an edit: reload it if playing.
+    func previewChanged() {
+        loadedRevision = nil
+        if player.state == .playing {
+            let position = player.position
+            reloadPlayer()
+            player.seek(to: position)
+            player.play()
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import LiltCompose
+import LiltMusic
+import LiltNN
+
+/// The training the studio runs: the job, and what the pane needs to know about it.
+final class StudioTraining {
+    var job: TrainingJob?
+    let corpus: EncodedCorpus
+    let directory: URL
+    var batchesPerEpoch = 1
+    /// A job was asked to pause (cancelled, to be resumed from `latest`).
+    var pausing = false
+
+    init(corpus: EncodedCorpus, directory: URL) {
+        self.corpus = corpus
+        self.directory = directory
+    }
+}
+
+extension StudioApp {
+    /// `t`: starts training (the default model on the default corpus, or `--corpus`), pauses it, or resumes it.
+    func toggleTraining() {
+        if let training, let job = training.job, job.result == nil {
+            training.pausing = true
+            job.cancel()
+            state.message = StudioMessage("pausing after this window (t resumes)")
+            return
+        }
+        if let training {
+            start(training, resume: state.training?.phase == .paused)
+            return
+        }
+        guard let setup = environment.training else {
+            state.message = StudioMessage("training is not available here", isError: true)
+            return
+        }
+        // Importing and encoding the corpus may take a moment: off the main thread.
+        let jobs = self.jobs
+        jobs.started()
+        state.showTraining = true
+        state.training = TrainingProgress(title: "preparing the corpus...", vocabularySize: 2)
+        Thread.detachNewThread {
+            do {
+                let store = CorpusStore(directory: setup.locations.corpora)
+                let corpus = try setup.corpus.map { try store.load($0) }
+                    ?? DefaultModel.corpus(corporaFolder: setup.corporaFolder, store: store)
+                jobs.finished(.corpusReady(corpus))
+            } catch {
+                jobs.finished(.trainingFailed("\(error)"))
+            }
+        }
+    }
+
+    /// The corpus is ready: make the job and start it.
+    func corpusReady(_ corpus: EncodedCorpus) {
+        guard let setup = environment.training else { return }
+        let training = StudioTraining(corpus: corpus, directory: setup.directory(corpus: corpus.name))
+        self.training = training
+        start(training, resume: false)
+    }
+
+    private func start(_ training: StudioTraining, resume: Bool) {
+        guard let setup = environment.training else { return }
+        let canResume = resume && FileManager.default.fileExists(atPath: training.directory.appendingPathComponent("latest.safetensors").path)
+        let job = TrainingJob(corpus: training.corpus, model: setup.model, options: setup.options,
+                              directory: training.directory, resume: canResume)
+        training.job = training.job == nil || !canResume ? job : job
+        training.pausing = false
+        let size = "\(setup.model.layers)×\(setup.model.hidden)"
+        var progress = canResume ? (state.training ?? TrainingProgress(title: "", vocabularySize: 2))
+                                 : TrainingProgress(title: "", vocabularySize: training.corpus.vocabulary.count,
+                                                    totalEpochs: setup.options.epochs)
+        progress.title = "\(size) LSTM on \(training.corpus.name) (\(training.corpus.songs.count) songs)"
+        progress.vocabularySize = training.corpus.vocabulary.count
+        progress.phase = .starting
+        state.training = progress
+        state.showTraining = true
+        job.start()
+        state.message = StudioMessage((canResume ? "training resumed" : "training started")
+                                      + ": keep composing; each new best model is swapped in for generation")
+    }
+
+    /// `:train stop`.
+    func stopTraining() {
+        guard let training, let job = training.job, job.result == nil else {
+            state.message = StudioMessage("no training is running")
+            return
+        }
+        training.pausing = false
+        job.cancel()
+        state.message = StudioMessage("stopping training (the best model so far is kept)")
+    }
+
+    /// Drains the job's events into the pane (once a frame); returns whether anything changed.
+    func drainTraining() -> Bool {
+        guard let training, let job = training.job else { return false }
+        let events = job.drainEvents()
+        guard !events.isEmpty, var progress = state.training else { return false }
+        for event in events {
+            switch event {
+            case .trainer(.started(let batches, _, _, _)):
+                training.batchesPerEpoch = max(1, batches)
+                progress.phase = .running
+            case .trainer(.batch(let batch)):
+                progress.phase = .running
+                progress.epoch = batch.epoch
+                progress.stepsPerSecond = batch.stepsPerSecond
+                let position = Double(batch.epoch - 1) + Double(batch.batch) / Double(max(1, batch.batchesPerEpoch))
+                progress.addBatch(loss: batch.loss, at: position)
+                if let total = progress.totalEpochs, position > 0 {
+                    var eta = batch.elapsedSeconds / position * (Double(total) - position)
+                    if let minutes = environment.training?.options.minutes {
+                        eta = min(eta, max(0, minutes * 60 - batch.elapsedSeconds))
+                    }
+                    progress.eta = eta
+                }
+            case .trainer(.epoch(let summary)):
+                progress.addEpoch(.init(epoch: summary.epoch, train: summary.train.loss, validation: summary.validation?.loss))
+                if summary.isBest, FileManager.default.fileExists(atPath: job.modelURL.path) {
+                    loadModel(job.modelURL, quiet: true)
+                }
+            case .trainer(.stopped):
+                break
+            case .sample(let epoch, let tokens):
+                let melody = TimeStepEncoder(parameters: training.corpus.parameters)
+                    .decode(tokens.compactMap { TimeStepToken($0) })
+                let notes = melody.notes.compactMap { note -> SessionNote? in
+                    guard let pitch = note.pitch else { return nil }
+                    return SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: .generated)
+                }
+                lastSample = notes
+                progress.sample = "epoch \(epoch) sample: \(notes.count) notes (S to hear it)"
+                state.message = StudioMessage("epoch \(epoch): a sample melody is ready, S previews it")
+            case .finished(let reason):
+                progress.phase = training.pausing ? .paused : reason == .cancelled ? .stopped : .finished
+                progress.eta = nil
+                if FileManager.default.fileExists(atPath: job.modelURL.path) { loadModel(job.modelURL, quiet: true) }
+                state.message = StudioMessage(training.pausing ? "training paused (t resumes)" : "training ended: \(reason)")
+            case .failed(let reason):
+                progress.phase = .failed
+                state.message = StudioMessage("training failed: \(reason)", isError: true)
+            }
+        }
+        state.training = progress
+        return true
+    }
+
+    /// `S`: the latest per-epoch sample as a variation to hear (Space) and keep (Enter).
+    func previewSample() {
+        guard let sample = lastSample, !sample.isEmpty else {
+            state.message = StudioMessage("no sample yet: one comes after each training epoch")
+            return
+        }
+        state.variations = [sample]
+        state.variationProvenance = [#"{"source":"training sample"}"#]
+        state.variationIndex = 0
+        state.variationStart = .zero
+        state.showingKept = false
+        previewChanged()
+        state.message = StudioMessage("the training sample: Space plays, Enter keeps it, Esc drops it")
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import LiltAudio
+import LiltCompose
+import LiltMusic
+import LiltNN
+import LiltStudio
+import LiltTerminal
+import Testing
+
+/// A small model with seeded random weights written to a file: `/ _ r` and MIDI 55…79.
+private func modelFile() throws -> URL {
+    let vocabulary = Vocabulary([.end, .hold, .rest] + (55...79).map { TimeStepToken.note($0) })
+    var generator = SeededGenerator(seed: 11)
+    var network = LSTMModel(config: LSTMConfig(vocabularySize: vocabulary.count, layers: 1, hidden: 16, dropout: 0),
+                            using: &generator)
+    network.parameters = network.parameters.map { $0 * 4 }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-studio-model-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let url = folder.appendingPathComponent("tiny.safetensors")
+    try Checkpoint.save(network, metadata: MusicModel.metadata(vocabulary: vocabulary, encoding: EncodingParameters()),
+                        to: url)
+    return url
+}
+
+/// Runs the loop until `condition` holds (or 20 s pass).
+private func wait(_ app: StudioApp, until condition: () -> Bool) {
+    let deadline = Date().addingTimeInterval(20)
+    while !condition(), Date() < deadline { app.step(timeout: 0.02) }
+}
+
+private func studioWithModel() throws -> StudioApp {
+    let url = try modelFile()
+    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
+                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
+    wait(app) { app.state.modelName != nil }
+    return app
+}
+
+@Test("c continues from the cursor: the notes before it stay, generated notes follow, undo restores exactly")
+func continueFromCursor() throws {
+    let app = try studioWithModel()
+    #expect(app.state.modelName == "tiny.safetensors")
+    press(app, "izxcv")
+    press(app, .escape)
+    let before = app.state.session
+    press(app, "c")
+    wait(app) { !app.state.isGenerating }
+    let notes = app.state.session.notes
+    #expect(notes.prefix(4).map(\.pitch) == [60, 62, 64, 65])
+    #expect(notes.prefix(4).allSatisfy { $0.origin == .edited })
+    let generated = notes.dropFirst(4)
+    #expect(!generated.isEmpty)
+    #expect(generated.allSatisfy { $0.origin == .generated && $0.onset >= 4 })
+    #expect(app.state.session.takes.count == 1)
+    #expect(app.state.session.takes[0].provenance.contains("\"modelHash\""))
+    press(app, "u")
+    #expect(app.state.session == before)
+}
+
+@Test("g writes variations; J/K browse them, a compares, Enter keeps one; Esc drops them")
+func variations() throws {
+    let app = try studioWithModel()
+    press(app, "izx")
+    press(app, .escape)
+    press(app, "g")
+    wait(app) { !app.state.variations.isEmpty }
+    #expect(app.state.variations.count == app.state.session.controls.variations)
+    let first = app.state.displayed.notes
+    #expect(app.state.session.notes.count == 2)   // nothing kept yet
+    press(app, "J")
+    #expect(app.state.variationIndex == 1)
+    let second = app.state.displayed.notes
+    #expect(first != second, "two variations of one batch differ")
+    press(app, "KK")
+    #expect(app.state.variationIndex == app.state.variations.count - 1)
+    press(app, "a")
+    #expect(app.state.displayed.notes == app.state.session.notes)
+    press(app, "aJ")   // back to the variation, then to the first one
+    #expect(app.state.displayed.notes == first)
+    press(app, .enter)
+    #expect(app.state.variations.isEmpty)
+    #expect(app.state.session.notes == first)
+    press(app, "u")
+    #expect(app.state.session.notes.count == 2)
+
+    press(app, "g")
+    wait(app) { !app.state.variations.isEmpty }
+    press(app, .escape)
+    #expect(app.state.variations.isEmpty)
+    #expect(app.state.session.notes.count == 2)
+}
+
+@Test("moving the temperature slider regenerates the generated part at once")
+func sliderRegenerates() throws {
+    let app = try studioWithModel()
+    press(app, "izxcv")
+    press(app, .escape)
+    press(app, "c")
+    wait(app) { !app.state.isGenerating }
+    let cool = app.state.session.notes
+    for _ in 0..<12 { press(app, "}") }   // temperature 1.0 → 1.6
+    wait(app) { !app.state.isGenerating }
+    let hot = app.state.session.notes
+    #expect(abs(app.state.session.controls.temperature - 1.6) < 1e-9)
+    #expect(hot.prefix(4) == cool.prefix(4))
+    #expect(hot != cool, "the generated part changed with the temperature")
+}
+
+@Test("without a model, c says how to get one and the studio goes on")
+func noModel() {
+    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30), environment: StudioEnvironment())
+    press(app, "c")
+    #expect(app.state.message?.text.contains("lilt train") == true)
+    #expect(app.exitCode == nil)
+}
