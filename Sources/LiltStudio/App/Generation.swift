@@ -20,6 +20,8 @@ public struct GenerationRequest: Sendable, Equatable {
     public var seed: Melody
     public var controls: GenerationControls
     public var revision: Int
+    /// Asked again after a slider moved.
+    public var isRegeneration = false
 }
 
 /// What came back: one list of notes per take (from `start` on) with its provenance, or why not.

@@ -59,6 +59,7 @@ extension StudioApp {
         request.id = generationCounter
         request.controls = generationControls(variations: request.controls.variations)
         request.revision = state.history.revision
+        request.isRegeneration = true
         send(request)
     }
 
@@ -85,13 +86,17 @@ extension StudioApp {
             guard let notes = result.takes.first else { return }
             let start = result.request.start
             let provenance = result.provenance.first ?? "{}"
-            edit(lastGeneration?.id == result.request.id && state.history.revision != result.request.revision
-                 ? "regenerate" : "continue") { session in
+            edit(result.request.isRegeneration ? "regenerate" : "continue") { session in
                 session.replace(from: start, with: notes)
                 session.takes.append(SessionTake(name: "take \(session.takes.count + 1)", notes: notes, provenance: provenance))
                 session.keptTake = session.takes.count - 1
             }
-            state.message = StudioMessage("continued from bar \(state.session.bar(at: start) + 1): \(notes.count) notes in \(timing)")
+            let controls = result.request.controls
+            state.message = StudioMessage(result.request.isRegeneration
+                ? String(format: "regenerated from bar %d at temperature %.2f, rest bias %+.1f, hold bias %+.1f: %d notes in %@",
+                         state.session.bar(at: start) + 1, controls.temperature, controls.restBias, controls.holdBias,
+                         notes.count, timing)
+                : "continued from bar \(state.session.bar(at: start) + 1): \(notes.count) notes in \(timing)")
         case .variations:
             state.variations = result.takes
             state.variationProvenance = result.provenance

@@ -131,6 +131,8 @@ public final class StudioApp {
         if drainTraining() { needsRedraw = true }
     }
 
+    private var messagesPending: Bool { jobs.hasResults }
+
     /// Seconds until something is due (nil: nothing; wait for input).
     func nextTimeout() -> Double? {
         var deadlines: [Double] = []
@@ -143,7 +145,7 @@ public final class StudioApp {
         }
         if let release = releases.first { deadlines.append((release.at - now) / 1000) }
         if let due = autosaveDue { deadlines.append((due - now) / 1000) }
-        if jobs.isBusy { deadlines.append(0.1) }
+        if jobs.isBusy { deadlines.append(messagesPending ? 0 : 0.1) }
         if let job = training?.job, job.result == nil || state.training?.phase == .running { deadlines.append(0.1) }
         return deadlines.min().map { max(0.001, $0) }
     }
@@ -309,13 +311,17 @@ final class JobQueue: Sendable {
     private let messages = Mutex<[StudioEvent]>([])
     private let running = Atomic<Int>(0)
 
-    var isBusy: Bool { running.load(ordering: .acquiring) > 0 }
+    /// Whether work is running or results wait to be drained (checked after draining, so a result posted
+    /// in between is never left waiting for a key).
+    var isBusy: Bool { running.load(ordering: .acquiring) > 0 || messages.withLock { !$0.isEmpty } }
     func started() { running.add(1, ordering: .releasing) }
     func finished(_ message: StudioMessage) { finished(.message(message)) }
     func finished(_ event: StudioEvent) {
         messages.withLock { $0.append(event) }
         running.subtract(1, ordering: .releasing)
     }
+    var hasResults: Bool { messages.withLock { !$0.isEmpty } }
+
     func take() -> [StudioEvent] {
         messages.withLock { list in
             defer { list.removeAll() }
