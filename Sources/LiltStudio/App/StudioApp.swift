@@ -120,7 +120,7 @@ public final class StudioApp {
         }
         if let release = releases.first { deadlines.append((release.at - now) / 1000) }
         if let due = autosaveDue { deadlines.append((due - now) / 1000) }
-        if jobs.isBusy { deadlines.append(0.1) }
+        if jobs.isBusy { deadlines.append(jobs.hasResults ? 0 : 0.1) }
         return deadlines.min().map { max(0.001, $0) }
     }
 
@@ -275,7 +275,10 @@ final class JobQueue: Sendable {
     private let messages = Mutex<[StudioMessage]>([])
     private let running = Atomic<Int>(0)
 
-    var isBusy: Bool { running.load(ordering: .acquiring) > 0 }
+    /// Whether work is running or results wait to be drained (checked after draining, so a result posted
+    /// in between is never left waiting for a key).
+    var isBusy: Bool { running.load(ordering: .acquiring) > 0 || hasResults }
+    var hasResults: Bool { messages.withLock { !$0.isEmpty } }
     func started() { running.add(1, ordering: .releasing) }
     func finished(_ message: StudioMessage) {
         messages.withLock { $0.append(message) }
