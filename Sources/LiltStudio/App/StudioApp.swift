@@ -131,8 +131,6 @@ public final class StudioApp {
         if drainTraining() { needsRedraw = true }
     }
 
-    private var messagesPending: Bool { jobs.hasResults }
-
     /// Seconds until something is due (nil: nothing; wait for input).
     func nextTimeout() -> Double? {
         var deadlines: [Double] = []
@@ -145,7 +143,7 @@ public final class StudioApp {
         }
         if let release = releases.first { deadlines.append((release.at - now) / 1000) }
         if let due = autosaveDue { deadlines.append((due - now) / 1000) }
-        if jobs.isBusy { deadlines.append(messagesPending ? 0 : 0.1) }
+        if jobs.isBusy { deadlines.append(jobs.hasResults ? 0 : 0.1) }
         if let job = training?.job, job.result == nil || state.training?.phase == .running { deadlines.append(0.1) }
         return deadlines.min().map { max(0.001, $0) }
     }
@@ -313,7 +311,7 @@ final class JobQueue: Sendable {
 
     /// Whether work is running or results wait to be drained (checked after draining, so a result posted
     /// in between is never left waiting for a key).
-    var isBusy: Bool { running.load(ordering: .acquiring) > 0 || messages.withLock { !$0.isEmpty } }
+    var isBusy: Bool { running.load(ordering: .acquiring) > 0 || hasResults }
     func started() { running.add(1, ordering: .releasing) }
     func finished(_ message: StudioMessage) { finished(.message(message)) }
     func finished(_ event: StudioEvent) {

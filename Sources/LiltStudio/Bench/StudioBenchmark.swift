@@ -12,6 +12,8 @@ public enum StudioBenchmark {
         public var notes: Int
         /// Drawing the full screen (state → canvas).
         public var frame: [Double]
+        /// The same with the training pane showing a long run (40 epochs, 4,000 batch points).
+        public var frameWithTraining: [Double]
         /// A key (cursor move) handled, the screen drawn and presented to a memory terminal.
         public var keyToScreen: [Double]
 
@@ -59,6 +61,25 @@ public enum StudioBenchmark {
             frame.append(milliseconds(clock.now - start))
         }
 
+        var progress = TrainingProgress(title: "2×128 LSTM on essen-abc", vocabularySize: 40, totalEpochs: 40)
+        for batch in 0..<4000 {
+            let epoch = Double(batch) / 100
+            progress.addBatch(loss: 3.6 * exp(-epoch / 8) + 0.7 + Double(batch % 7) * 0.02, at: epoch)
+            if batch % 100 == 99 {
+                progress.addEpoch(.init(epoch: batch / 100 + 1, train: 3.6 * exp(-epoch / 8) + 0.7,
+                                        validation: 3.6 * exp(-epoch / 8) + 0.8))
+            }
+        }
+        state.training = progress
+        state.showTraining = true
+        var withTraining: [Double] = []
+        for index in 0..<max(1, frames) {
+            state.playback = PlaybackSnapshot(isPlaying: true, position: Double(index) * 0.25)
+            let start = clock.now
+            StudioView.draw(state, on: &canvas)
+            withTraining.append(milliseconds(clock.now - start))
+        }
+
         let terminal = MemoryTerminal(width: size.width, height: size.height)
         let app = StudioApp(terminal: terminal, environment: StudioEnvironment(output: SilentOutput()), session: session)
         app.draw()
@@ -69,7 +90,8 @@ public enum StudioBenchmark {
             app.draw()
             keys.append(milliseconds(clock.now - start))
         }
-        return Figures(size: size, notes: session.notes.count, frame: frame.sorted(), keyToScreen: keys.sorted())
+        return Figures(size: size, notes: session.notes.count, frame: frame.sorted(),
+                       frameWithTraining: withTraining.sorted(), keyToScreen: keys.sorted())
     }
 
     private static func milliseconds(_ duration: Duration) -> Double {

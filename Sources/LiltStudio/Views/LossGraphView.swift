@@ -125,6 +125,7 @@ public enum LossGraphView {
         var previous: (Int, Int)?
         for point in progress.batches {
             let current = (dotX(point.epoch), dotY(point.loss))
+            if let previous, previous == current { continue }   // many batches share a dot on long runs
             if let previous { braille.line(previous.0, previous.1, current.0, current.1, color: batchColor) }
             else { braille.set(x: current.0, y: current.1, color: batchColor) }
             previous = current
