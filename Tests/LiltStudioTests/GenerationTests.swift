@@ -113,3 +113,18 @@ func noModel() {
     #expect(app.state.message?.text.contains("lilt train") == true)
     #expect(app.exitCode == nil)
 }
+
+@Test("the roll marks the pitches outside the model's range")
+func modelRangeInRoll() {
+    var state = StudioState()
+    state.topPitch = 67
+    state.session.cursorPitch = 50
+    state.modelPitchRange = 60...64
+    var canvas = Canvas(width: 60, height: 12)
+    PianoRollView.draw(state, in: Rect(x: 0, y: 0, width: 60, height: 12), on: &canvas)
+    // Row 1 is G4 (67, outside), row 4 is E4 (64, inside).
+    #expect(canvas.row(text: 1).hasPrefix("G4  ╎"))
+    #expect(canvas[0, 1].style.dim)
+    #expect(canvas.row(text: 4).hasPrefix("E4   "))
+    #expect(!canvas[0, 4].style.dim)
+}

@@ -119,6 +119,11 @@ public final class StudioApp {
             case .modelLoaded(let model, let name, let quiet):
                 self.model = model
                 state.modelName = name
+                let pitches = model.vocabulary.tokens.compactMap { token -> Int? in
+                    if case .note(let midi) = token { return midi }
+                    return nil
+                }
+                state.modelPitchRange = pitches.min().flatMap { low in pitches.max().map { low...$0 } }
                 if !quiet { state.message = StudioMessage("model \(name) ready: c continues from the cursor, g writes variations") }
             case .generated(let result): apply(result)
             case .corpusReady(let corpus): corpusReady(corpus)

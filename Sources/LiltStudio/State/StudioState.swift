@@ -182,6 +182,8 @@ public struct StudioState: Sendable {
     public var variationStart = QuarterLength.zero
     /// A/B: showing the kept melody instead of the variation.
     public var showingKept = false
+    /// The pitches the model knows (MIDI), shown in the roll; nil without a model.
+    public var modelPitchRange: ClosedRange<Int>?
     /// A generation is running.
     public var isGenerating = false
 

@@ -124,8 +124,12 @@ public enum PianoRollView {
             var style = Pitch(midi: midi).isBlackKey ? CellStyle(foreground: .brightBlack, background: Palette.blackKeyRow)
                                                      : CellStyle(foreground: .white)
             if midi % 12 == 0 { style.bold = true }
+            // Outside the model's pitches: the label dimmed and marked.
+            let outside = state.modelPitchRange.map { !$0.contains(midi) } ?? false
+            if outside { style = CellStyle(foreground: .brightBlack, background: style.background, dim: true) }
             if midi == session.cursorPitch { style = CellStyle(foreground: .black, background: .white, bold: true) }
-            let text = name.padding(toLength: gutter.width - 1, withPad: " ", startingAt: 0) + " "
+            let text = name.padding(toLength: gutter.width - 1, withPad: " ", startingAt: 0)
+                + (outside ? (state.unicode ? "╎" : ":") : " ")
             canvas.write(text, x: gutter.x, y: grid.y + row, style: style)
         }
         if above > 0 { canvas.write("\(glyphs.above)\(above)", x: gutter.x, y: ruler.y, style: CellStyle(foreground: .brightYellow)) }
