@@ -128,3 +128,26 @@ func modelRangeInRoll() {
     #expect(canvas.row(text: 4).hasPrefix("E4   "))
     #expect(!canvas[0, 4].style.dim)
 }
+
+@Test("live mode streams the model's notes into the player and keeps them as one take when stopped")
+func liveMode() throws {
+    let app = try studioWithModel()
+    press(app, "izxcv")
+    press(app, .escape)
+    press(app, ":tempo 300")
+    press(app, .enter)
+    let before = app.state.session
+    press(app, "m")
+    #expect(app.state.isLive)
+    wait(app) { app.state.liveNotes.count >= 6 }
+    #expect(app.state.liveNotes.count >= 6)
+    #expect(app.state.liveNotes.allSatisfy { $0.onset >= 4 && $0.origin == .generated })
+    #expect(app.state.displayed.notes.count > before.notes.count)
+    press(app, "}")   // a slider change goes to the running generator
+    press(app, "m")
+    #expect(!app.state.isLive)
+    #expect(app.state.session.notes.count > before.notes.count)
+    #expect(app.state.session.notes.prefix(4) == before.notes.prefix(4))
+    press(app, "uu")   // the live take, then the temperature
+    #expect(app.state.session.notes == before.notes)
+}

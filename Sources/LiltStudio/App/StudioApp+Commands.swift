@@ -15,7 +15,9 @@ extension StudioApp {
         // Transport
         case .playPause: playPause()
         case .stop:
-            if !state.variations.isEmpty {
+            if live != nil {
+                stopLive(keep: true)
+            } else if !state.variations.isEmpty {
                 dropVariations()
                 state.message = StudioMessage("variations dropped")
             } else if state.selectionAnchor != nil {
@@ -127,6 +129,7 @@ extension StudioApp {
         case .variations: generate(.variations)
         case .browse(let direction): browse(direction)
         case .compare: compare()
+        case .toggleLive: toggleLive()
 
         // Training
         case .trainStartPause: toggleTraining()
@@ -154,6 +157,7 @@ extension StudioApp {
     }
 
     func quitNow() {
+        stopLive(keep: true)
         player.panic()
         environment.autosave?.discard()
         setExit(0)
@@ -215,7 +219,7 @@ extension StudioApp {
         case .program:
             if let program = GMProgram(number: controls.program - 1) { try? player.setProgram(program) }
         case .temperature, .restBias, .holdBias:
-            regenerate()
+            if let live { live.update(generationControls(variations: 1)) } else { regenerate() }
         default: break
         }
         state.message = StudioMessage("\(slider.name) \(slider.label(in: controls))")
@@ -242,6 +246,10 @@ extension StudioApp {
     }
 
     private func playPause() {
+        if live != nil {
+            stopLive(keep: true)
+            return
+        }
         let status = player.status
         if status.state == .playing {
             player.pause()

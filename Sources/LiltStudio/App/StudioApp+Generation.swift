@@ -1,4 +1,5 @@
 import Foundation
+import LiltAudio
 import LiltCompose
 import LiltMusic
 
@@ -163,5 +164,62 @@ extension StudioApp {
             player.seek(to: position)
             player.play()
         }
+    }
+}
+
+extension StudioApp {
+    /// `m`: starts live mode from the cursor (the notes before it are the seed), or stops it.
+    func toggleLive() {
+        if live != nil {
+            stopLive(keep: true)
+            return
+        }
+        guard let model else {
+            state.message = StudioMessage("live mode needs a model (lilt studio --model FILE, or t to train one)", isError: true)
+            return
+        }
+        dropVariations()
+        player.stop()
+        let start = state.session.cursor
+        let seed = state.session.seedMelody(before: start)
+        var before = seed
+        before.notes = seed.notes.filter { !$0.isRest }
+        let livePlayer = LivePlayer(output: environment.output, melody: before, tempo: state.session.controls.tempo,
+                                    stopsAtEnd: false)
+        if let program = GMProgram(number: state.session.controls.program - 1) { try? livePlayer.setProgram(program) }
+        livePlayer.seek(to: max(0, start.doubleValue - state.session.barLength.doubleValue))   // a bar of lead-in
+        livePlayer.play()
+        let jobs = self.jobs
+        state.isLive = true
+        state.liveStart = start
+        state.liveNotes = []
+        live = LiveGeneration(model: model, seed: seed, start: start, controls: generationControls(variations: 1),
+                              player: livePlayer,
+                              onNotes: { notes in jobs.post(.liveNotes(notes)) },
+                              onError: { reason in jobs.post(.message(StudioMessage(reason, isError: true))) })
+        state.message = StudioMessage("live: the model plays on from bar \(state.session.bar(at: start) + 1); "
+                                      + "sliders change it from the next beat; m or Space stops and keeps it")
+    }
+
+    /// Ends live mode; with `keep`, what was written goes into the melody (one undoable edit).
+    func stopLive(keep: Bool) {
+        guard let live else { return }
+        live.stop()
+        live.player.shutdown()
+        self.live = nil
+        // Notes that arrived after the last drain.
+        for event in jobs.take() {
+            if case .liveNotes(let notes) = event { state.liveNotes += notes } else { jobs.post(event) }
+        }
+        let notes = state.liveNotes, start = state.liveStart
+        state.isLive = false
+        state.liveNotes = []
+        guard keep, !notes.isEmpty else { return }
+        edit("live take") { session in
+            session.replace(from: start, with: notes)
+            session.takes.append(SessionTake(name: "live \(session.takes.count + 1)", notes: notes,
+                                             provenance: #"{"source":"live"}"#))
+        }
+        state.message = StudioMessage("live take kept: \(notes.count) notes (u takes it back)")
     }
 }

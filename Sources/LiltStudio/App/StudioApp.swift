@@ -67,6 +67,8 @@ public final class StudioApp {
     /// Training started from the studio, and the latest per-epoch sample.
     var training: StudioTraining?
     var lastSample: [SessionNote]?
+    /// Live mode's generator and player, while it runs.
+    var live: LiveGeneration?
 
     deinit { player.shutdown() }
 
@@ -78,6 +80,7 @@ public final class StudioApp {
         while exitCode == nil {
             step()
         }
+        stopLive(keep: false)
         player.shutdown()
         return exitCode ?? 0
     }
@@ -95,7 +98,7 @@ public final class StudioApp {
     /// Brings the state up to date with the player, the clock and background jobs (once a frame).
     public func update() {
         let now = clock.milliseconds
-        let status = player.status
+        let status = (live?.player ?? player).status
         let playing = status.state == .playing
         let snapshot = PlaybackSnapshot(isPlaying: playing,
                                         position: status.state == .stopped ? nil : status.position,
@@ -127,6 +130,7 @@ public final class StudioApp {
                 if !quiet { state.message = StudioMessage("model \(name) ready: c continues from the cursor, g writes variations") }
             case .generated(let result): apply(result)
             case .corpusReady(let corpus): corpusReady(corpus)
+            case .liveNotes(let notes): state.liveNotes += notes
             case .trainingFailed(let reason):
                 state.training?.phase = .failed
                 state.training?.title = "training could not start"
@@ -205,6 +209,7 @@ public final class StudioApp {
         case .resize:
             return
         case .terminate(let signal):
+            stopLive(keep: true)
             if state.isModified { writeAutosave() }
             player.panic()
             exitCode = 128 + signal
@@ -305,6 +310,7 @@ enum StudioEvent: Sendable {
     case modelLoaded(MusicModel, name: String, quiet: Bool)
     case generated(GenerationResult)
     case corpusReady(EncodedCorpus)
+    case liveNotes([SessionNote])
     case trainingFailed(String)
 }
 
@@ -319,6 +325,8 @@ final class JobQueue: Sendable {
     var isBusy: Bool { running.load(ordering: .acquiring) > 0 || hasResults }
     func started() { running.add(1, ordering: .releasing) }
     func finished(_ message: StudioMessage) { finished(.message(message)) }
+    /// Posts a result without ending a job (live notes).
+    func post(_ event: StudioEvent) { messages.withLock { $0.append(event) } }
     func finished(_ event: StudioEvent) {
         messages.withLock { $0.append(event) }
         running.subtract(1, ordering: .releasing)

@@ -187,11 +187,21 @@ public struct StudioState: Sendable {
     /// A generation is running.
     public var isGenerating = false
 
+    /// Live mode: running, from where, and the notes it has written so far.
+    public var isLive = false
+    public var liveStart = QuarterLength.zero
+    public var liveNotes: [SessionNote] = []
+
     /// Whether a variation is being previewed.
     public var isPreviewing: Bool { !variations.isEmpty && !showingKept }
 
     /// The session as shown and played: with the previewed variation in place of the unlocked part.
     public var displayed: ComposingSession {
+        if isLive {
+            var live = session
+            live.replace(from: liveStart, with: liveNotes)
+            return live
+        }
         guard isPreviewing, variations.indices.contains(variationIndex) else { return session }
         var preview = session
         preview.replace(from: variationStart, with: variations[variationIndex])

@@ -58,6 +58,7 @@ public enum StatusLineView {
         if state.playback.loop != nil { parts.append("loop") }
         if !state.follow { parts.append("no follow") }
         if state.isGenerating { parts.append("generating...") }
+        if state.isLive { parts.append("LIVE \(state.liveNotes.count) notes") }
         if !state.variations.isEmpty {
             parts.append(state.showingKept ? "A/B: kept" : "variation \(state.variationIndex + 1)/\(state.variations.count)")
         }
