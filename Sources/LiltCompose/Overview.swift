@@ -23,7 +23,8 @@
 //         model path + hash, seed, controls, changes, variation); Take.jsonDump(takes) for `.json` files
 //
 // Training (Training/)
-//   TrainingJob(corpus:model: ModelOptions, options: TrainingOptions, directory:resume:onEvent:)
+//   TrainingJob(corpus:model: ModelOptions, options: TrainingOptions, directory:resume:onEvent:), or
+//   TrainingJob(corpusNamed: "erk", model:options:) (folder $XDG_DATA_HOME/lilt/models/NAME)
 //     start() (own thread), cancel(), drainEvents() → [TrainingJobEvent], wait(); writes best/latest
 //     .safetensors, metrics.csv, samples.txt into `directory`
 //
