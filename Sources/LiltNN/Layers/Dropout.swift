@@ -26,9 +26,9 @@ enum Dropout {
 
     static func backward(_ gradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>, count: Int) {
         var index = 0
-        while index + 8 <= count {
+        while index + vectorWidth <= count {
             storeVector(loadVector(gradient + index) * loadVector(mask + index), gradient + index)
-            index += 8
+            index += vectorWidth
         }
         while index < count { gradient[index] *= mask[index]; index += 1 }
     }
