@@ -9,6 +9,8 @@
 /// per loop for the compiler to schedule), the same elsewhere.
 typealias FloatVector = SIMD16<Float>
 typealias BitsVector = SIMD16<UInt32>
+/// Random words filling one `BitsVector` (the same 64 bytes).
+typealias WordVector = SIMD8<UInt64>
 /// Lanes of `FloatVector`.
 let vectorWidth = FloatVector.scalarCount
 
