@@ -301,7 +301,7 @@ public final class LSTMNetwork {
                                      count: rows.count * h)
                 }
                 barrier.wait()
-                layer.recurBackward(steps: t, units: unitPiece(part), weightHH: whh, resets: resets, barrier: barrier,
+                layer.recurBackward(steps: t, units: layers[0].unitRange(part: part, of: threads), weightHH: whh, resets: resets, barrier: barrier,
                                     oneHot: index == 0 && embedded == nil
                                         ? dOneHotWeights.map { (gradient: $0.pointer, tokens: UnsafePointer(inputs),
                                                                 vocabulary: v) } : nil,
