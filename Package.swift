@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "LiltTerminalTests", dependencies: ["LiltTerminal"]),
         .testTarget(name: "LiltComposeTests", dependencies: ["LiltCompose", "LiltMusic", "LiltNN"]),
         .testTarget(name: "LiltCommandTests", dependencies: ["lilt"]),
+        .testTarget(name: "LiltStudioTests", dependencies: ["LiltStudio", "LiltTerminal", "LiltCompose", "LiltMusic"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,260 @@
+import Foundation
+import LiltMusic
+
+/// Where a note of a composing session came from; the studio colours each kind differently.
+public enum NoteOrigin: String, Codable, Sendable, CaseIterable {
+    /// Part of the seed (an opened file or a melody given to the model).
+    case seed
+    /// Written by the model.
+    case generated
+    /// Entered or changed by hand.
+    case edited
+}
+
+/// One pitched note of a session: onset and duration in quarter notes, where it came from, and for a
+/// generated note the probability the model gave it (0…1).
+public struct SessionNote: Hashable, Sendable, Codable {
+    /// MIDI note number.
+    public var pitch: Int
+    /// Onset in quarter notes from the start.
+    public var onset: QuarterLength
+    /// Duration in quarter notes.
+    public var duration: QuarterLength
+    public var origin: NoteOrigin
+    /// The probability the model gave this note when it wrote it (generated notes only).
+    public var probability: Double?
+
+    public init(pitch: Int, onset: QuarterLength, duration: QuarterLength, origin: NoteOrigin,
+                probability: Double? = nil) {
+        self.pitch = pitch
+        self.onset = onset
+        self.duration = duration
+        self.origin = origin
+        self.probability = probability
+    }
+
+    /// The end, in quarter notes.
+    public var end: QuarterLength { onset + duration }
+}
+
+/// The controls a session generates and plays with.
+public struct SessionControls: Hashable, Sendable, Codable {
+    /// Sampling temperature (1 = the model's own distribution).
+    public var temperature: Double
+    /// Added to the rest token's logit: negative for fewer rests, positive for more.
+    public var restBias: Double
+    /// Added to the hold token's logit: negative for shorter notes, positive for longer.
+    public var holdBias: Double
+    /// Quarter notes per minute.
+    public var tempo: Double
+    /// General MIDI program, 1–128.
+    public var program: Int
+    /// How many bars a generation writes.
+    public var bars: Int
+    /// How many variations `g` writes at once.
+    public var variations: Int
+    /// The random seed of the next take.
+    public var randomSeed: UInt64
+
+    public init(temperature: Double = 1.0, restBias: Double = 0, holdBias: Double = 0, tempo: Double = 120,
+                program: Int = 1, bars: Int = 8, variations: Int = 4, randomSeed: UInt64 = 1) {
+        self.temperature = temperature
+        self.restBias = restBias
+        self.holdBias = holdBias
+        self.tempo = tempo
+        self.program = program
+        self.bars = bars
+        self.variations = variations
+        self.randomSeed = randomSeed
+    }
+}
+
+/// A generated melody kept in a session: its notes and where it came from.
+public struct SessionTake: Hashable, Sendable, Codable {
+    public var name: String
+    public var notes: [SessionNote]
+    /// The take's provenance (model file and hash, seed, every control, random seed) as the compact JSON
+    /// of `TakeProvenance`, kept as text so every number (64-bit random seeds included) survives exactly.
+    public var provenance: String
+
+    public init(name: String, notes: [SessionNote], provenance: String) {
+        self.name = name
+        self.notes = notes
+        self.provenance = provenance
+    }
+}
+
+/// A composing session: the document the studio edits. Saved as JSON (`.lilt`); reopened exactly.
+///
+/// The melody is monophonic: notes are kept sorted by onset and never overlap; silence between notes is a
+/// rest. Positions are quarter notes.
+public struct ComposingSession: Hashable, Sendable, Codable {
+    /// The file format version written in every session file.
+    public static let formatVersion = 1
+
+    public var format: Int
+    public var title: String?
+    public var meter: Meter
+    public var key: Key?
+    /// The melody, sorted by onset, never overlapping.
+    public private(set) var notes: [SessionNote]
+    /// The edit cursor: a time in quarter notes and a pitch (MIDI number).
+    public var cursor: QuarterLength
+    public var cursorPitch: Int
+    /// Bars (from 0) that regeneration leaves alone, sorted.
+    public private(set) var lockedBars: [Int]
+    /// Takes the model wrote, with provenance; `keptTake` is the one in the melody.
+    public var takes: [SessionTake]
+    public var keptTake: Int?
+    public var controls: SessionControls
+    /// The model and corpus this session was composed with, as the user named them.
+    public var model: String?
+    public var corpus: String?
+
+    public init(title: String? = nil, meter: Meter = Meter(4, 4), key: Key? = nil, notes: [SessionNote] = [],
+                controls: SessionControls = SessionControls()) {
+        format = Self.formatVersion
+        self.title = title
+        self.meter = meter
+        self.key = key
+        self.notes = []
+        cursor = .zero
+        cursorPitch = 60
+        lockedBars = []
+        takes = []
+        keptTake = nil
+        self.controls = controls
+        for note in notes { insert(note) }
+    }
+
+    // MARK: Reading the melody
+
+    /// The length of one bar in quarter notes (a meter that cannot draw bars counts as 4/4).
+    public var barLength: QuarterLength {
+        let length = meter.barLength
+        return length > .zero ? length : QuarterLength(4)
+    }
+
+    /// The end of the last note, in quarter notes.
+    public var length: QuarterLength { notes.last?.end ?? .zero }
+
+    /// The bar (from 0) that `position` falls in.
+    public func bar(at position: QuarterLength) -> Int {
+        let bars = position / barLength
+        return Int((Double(bars.numerator) / Double(bars.denominator)).rounded(.down))
+    }
+
+    /// The index of the note sounding at `position`, if any.
+    public func noteIndex(at position: QuarterLength) -> Int? {
+        notes.firstIndex { $0.onset <= position && position < $0.end }
+    }
+
+    /// The notes with onsets in `range`.
+    public func notes(in range: Range<QuarterLength>) -> [SessionNote] {
+        notes.filter { range.contains($0.onset) }
+    }
+
+    /// The melody with rests filling the gaps, ready to play or export.
+    public var melody: Melody {
+        var result: [Note] = []
+        var time = QuarterLength.zero
+        for note in notes {
+            if note.onset > time { result.append(.rest(at: time, for: note.onset - time)) }
+            result.append(Note(pitch: Pitch(midi: note.pitch), onset: note.onset, duration: note.duration))
+            time = note.end
+        }
+        return Melody(title: title, key: key, meter: meter, tempo: controls.tempo, notes: result)
+    }
+
+    /// A session holding `melody`'s pitched notes as the seed part, with its title, meter, key and tempo.
+    public init(melody: Melody, origin: NoteOrigin = .seed) {
+        var controls = SessionControls()
+        if let tempo = melody.tempo, tempo > 0 { controls.tempo = tempo }
+        let meter = melody.meter.flatMap { $0.barLength > .zero ? $0 : nil } ?? Meter(4, 4)
+        self.init(title: melody.title, meter: meter, key: melody.key, controls: controls)
+        for note in melody.notes {
+            guard let pitch = note.pitch, note.duration > .zero else { continue }
+            insert(SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: origin))
+        }
+        if let first = notes.first { cursorPitch = first.pitch }
+    }
+
+    // MARK: Editing (the studio records each edit in an `EditHistory`)
+
+    /// Puts `note` into the melody, cutting short or removing whatever it overlaps.
+    public mutating func insert(_ note: SessionNote) {
+        guard note.duration > .zero, note.onset >= .zero else { return }
+        clear(note.onset..<note.end)
+        let index = notes.firstIndex { $0.onset > note.onset } ?? notes.endIndex
+        notes.insert(note, at: index)
+    }
+
+    /// Silences `range`: notes inside are removed, notes crossing its edges are cut at them.
+    public mutating func clear(_ range: Range<QuarterLength>) {
+        guard !range.isEmpty else { return }
+        var kept: [SessionNote] = []
+        for note in notes {
+            if note.end <= range.lowerBound || note.onset >= range.upperBound {
+                kept.append(note)
+                continue
+            }
+            if note.onset < range.lowerBound {
+                var head = note
+                head.duration = range.lowerBound - note.onset
+                kept.append(head)
+            }
+            if note.end > range.upperBound {
+                var tail = note
+                tail.onset = range.upperBound
+                tail.duration = note.end - range.upperBound
+                kept.append(tail)
+            }
+        }
+        notes = kept.sorted { $0.onset < $1.onset }
+    }
+
+    /// Removes the note at `index`.
+    public mutating func remove(at index: Int) {
+        guard notes.indices.contains(index) else { return }
+        notes.remove(at: index)
+    }
+
+    /// Moves the notes starting in `range` by `semitones`, keeping them within MIDI's 0–127; they count as edited.
+    public mutating func transpose(_ range: Range<QuarterLength>, by semitones: Int) {
+        for index in notes.indices where range.contains(notes[index].onset) {
+            notes[index].pitch = min(127, max(0, notes[index].pitch + semitones))
+            notes[index].origin = .edited
+            notes[index].probability = nil
+        }
+    }
+
+    /// Replaces every note from `position` on with `continuation` (notes before it are the seed); notes in
+    /// locked bars stay as they are and the continuation's notes falling in them are dropped.
+    public mutating func replace(from position: QuarterLength, with continuation: [SessionNote]) {
+        let locked = Set(lockedBars)
+        let barLength = self.barLength
+        func barOf(_ onset: QuarterLength) -> Int {
+            let bars = onset / barLength
+            return Int((Double(bars.numerator) / Double(bars.denominator)).rounded(.down))
+        }
+        notes.removeAll { $0.end > position && !locked.contains(barOf($0.onset)) }
+        for note in continuation where note.onset >= position && !locked.contains(bar(at: note.onset)) {
+            let overlapsLocked = notes.contains { $0.onset < note.end && note.onset < $0.end }
+            if !overlapsLocked { insert(note) }
+        }
+    }
+
+    /// Locks `bar` when unlocked and unlocks it when locked; returns whether it is locked now.
+    @discardableResult
+    public mutating func toggleLock(bar: Int) -> Bool {
+        if let index = lockedBars.firstIndex(of: bar) {
+            lockedBars.remove(at: index)
+            return false
+        }
+        lockedBars.append(bar)
+        lockedBars.sort()
+        return true
+    }
+
+    public func isLocked(bar: Int) -> Bool { lockedBars.contains(bar) }
+}

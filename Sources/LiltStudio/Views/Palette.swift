@@ -1,0 +1,77 @@
+import LiltCompose
+import LiltTerminal
+
+/// The studio's colours and glyphs in one place, with the ASCII forms for non-UTF-8 terminals.
+public enum Palette {
+    public static let seed = CellStyle(foreground: .cyan)
+    public static let edited = CellStyle(foreground: .green)
+    public static let generatedSure = CellStyle(foreground: .brightMagenta, bold: true)
+    public static let generated = CellStyle(foreground: .magenta)
+    public static let generatedUnsure = CellStyle(foreground: .magenta, dim: true)
+    public static let playhead = TerminalColor.yellow
+    public static let selection = TerminalColor.blue
+    public static let blackKeyRow = TerminalColor.black
+    public static let gridLine = CellStyle(foreground: .brightBlack)
+    public static let label = CellStyle(foreground: .white)
+    public static let title = CellStyle(foreground: .brightWhite, background: .blue, bold: true)
+    public static let error = CellStyle(foreground: .brightRed, bold: true)
+    public static let focused = CellStyle(foreground: .black, background: .yellow, bold: true)
+
+    /// The style of a note by where it came from (generated notes by the probability the model gave them).
+    public static func style(for note: SessionNote) -> CellStyle {
+        switch note.origin {
+        case .seed: return seed
+        case .edited: return edited
+        case .generated:
+            guard let p = note.probability else { return generated }
+            return p >= 0.5 ? generatedSure : p >= 0.2 ? generated : generatedUnsure
+        }
+    }
+
+    public struct Glyphs: Sendable {
+        public var noteBody: Unicode.Scalar
+        public var noteEnd: Unicode.Scalar
+        public var barLine: Unicode.Scalar
+        public var beat: Unicode.Scalar
+        public var playhead: Unicode.Scalar
+        public var playheadMarker: Unicode.Scalar
+        public var above: Unicode.Scalar
+        public var below: Unicode.Scalar
+        public var before: Unicode.Scalar
+        public var after: Unicode.Scalar
+        public var sliderFull: Unicode.Scalar
+        public var sliderEmpty: Unicode.Scalar
+        public var sliderKnob: Unicode.Scalar
+        public var horizontal: Unicode.Scalar
+        public var vertical: Unicode.Scalar
+        public var corners: [Unicode.Scalar]
+    }
+
+    public static let unicode = Glyphs(noteBody: "█", noteEnd: "▊", barLine: "│", beat: "┊", playhead: "│",
+                                       playheadMarker: "▼", above: "▲", below: "▼", before: "◀", after: "▶",
+                                       sliderFull: "█", sliderEmpty: "░", sliderKnob: "▌",
+                                       horizontal: "─", vertical: "│", corners: ["┌", "┐", "└", "┘"])
+    public static let ascii = Glyphs(noteBody: "=", noteEnd: "]", barLine: "|", beat: ":", playhead: "|",
+                                     playheadMarker: "v", above: "^", below: "v", before: "<", after: ">",
+                                     sliderFull: "#", sliderEmpty: "-", sliderKnob: "|",
+                                     horizontal: "-", vertical: "|", corners: ["+", "+", "+", "+"])
+
+    public static func glyphs(unicode: Bool) -> Glyphs { unicode ? Self.unicode : ascii }
+
+    /// Draws a box around `rect`.
+    static func box(_ rect: Rect, in canvas: inout Canvas, glyphs: Glyphs, style: CellStyle = .plain) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        for x in rect.x + 1..<rect.maxX - 1 {
+            canvas.put(glyphs.horizontal, x: x, y: rect.y, style: style)
+            canvas.put(glyphs.horizontal, x: x, y: rect.maxY - 1, style: style)
+        }
+        for y in rect.y + 1..<rect.maxY - 1 {
+            canvas.put(glyphs.vertical, x: rect.x, y: y, style: style)
+            canvas.put(glyphs.vertical, x: rect.maxX - 1, y: y, style: style)
+        }
+        canvas.put(glyphs.corners[0], x: rect.x, y: rect.y, style: style)
+        canvas.put(glyphs.corners[1], x: rect.maxX - 1, y: rect.y, style: style)
+        canvas.put(glyphs.corners[2], x: rect.x, y: rect.maxY - 1, style: style)
+        canvas.put(glyphs.corners[3], x: rect.maxX - 1, y: rect.maxY - 1, style: style)
+    }
+}

@@ -1,0 +1,137 @@
+import LiltCompose
+import LiltMusic
+import LiltTerminal
+
+/// Grid steps (sixteenths) from quarter notes, rounded down.
+func gridSteps(_ position: QuarterLength) -> Int {
+    let steps = position / StudioState.step
+    return Int((Double(steps.numerator) / Double(steps.denominator)).rounded(.down))
+}
+
+/// The piano roll: pitch rows labelled with note names (black keys shaded), time in grid steps with beat
+/// and bar lines and bar numbers, notes coloured by origin, the cursor, the selection, the playhead, and
+/// markers for notes outside the view.
+public enum PianoRollView {
+    /// Draws the roll of `state` into `rect` of `canvas`.
+    public static func draw(_ state: StudioState, in rect: Rect, on canvas: inout Canvas) {
+        guard rect.width > StudioLayout.gutter + 2, rect.height > 2 else { return }
+        let glyphs = Palette.glyphs(unicode: state.unicode)
+        let session = state.session
+        let zoom = max(1, state.zoom)
+        let (gutter, right) = rect.splitLeft(StudioLayout.gutter)
+        let (ruler, grid) = right.splitTop(1)
+        let rows = grid.height
+        let visibleSteps = (grid.width + zoom - 1) / zoom
+        let firstStep = state.scrollStep
+        let stepsPerBar = max(1, gridSteps(session.barLength))
+        let stepsPerBeat = max(1, gridSteps(QuarterLength(4, session.meter.denominator > 0 ? session.meter.denominator : 4)))
+        let cursorStep = gridSteps(session.cursor)
+        let selection = state.selection.map { gridSteps($0.lowerBound)..<gridSteps($0.upperBound) }
+        let playheadStep = state.playback.position.map { Int(($0 * 4).rounded(.down)) }
+
+        func column(ofStep step: Int) -> Int? {
+            let offset = step - firstStep
+            guard offset >= 0, offset < visibleSteps else { return nil }
+            return grid.x + offset * zoom
+        }
+        func pitch(ofRow row: Int) -> Int { state.topPitch - row }
+
+        // Background: rows shaded by key colour, bar and beat lines, selection and playhead columns.
+        for row in 0..<rows {
+            let midi = pitch(ofRow: row)
+            let black = Pitch(midi: midi).isBlackKey
+            for x in grid.x..<grid.maxX {
+                let offset = x - grid.x
+                let step = firstStep + offset / zoom
+                let firstCell = offset % zoom == 0
+                var style = Palette.gridLine
+                if black { style.background = Palette.blackKeyRow }
+                var character: Unicode.Scalar = " "
+                if firstCell && step % stepsPerBar == 0 {
+                    character = glyphs.barLine
+                } else if firstCell && step % stepsPerBeat == 0 {
+                    character = glyphs.beat
+                }
+                if let selection, selection.contains(step) { style.background = Palette.selection }
+                if firstCell, step == playheadStep {
+                    character = glyphs.playhead
+                    style.foreground = Palette.playhead
+                }
+                canvas.put(character, x: x, y: grid.y + row, style: style)
+            }
+        }
+
+        // Notes.
+        var above = 0, below = 0, before = 0, after = 0
+        let lastStep = firstStep + visibleSteps
+        for note in session.notes {
+            let start = gridSteps(note.onset), end = max(start + 1, gridSteps(note.end))
+            let row = state.topPitch - note.pitch
+            if end <= firstStep { before += 1; continue }
+            if start >= lastStep { after += 1; continue }
+            if row < 0 { above += 1; continue }
+            if row >= rows { below += 1; continue }
+            let style = Palette.style(for: note)
+            let firstX = grid.x + (start - firstStep) * zoom
+            let lastX = grid.x + (end - firstStep) * zoom - 1
+            for x in max(firstX, grid.x)...min(lastX, grid.maxX - 1) {
+                var cellStyle = style
+                let step = firstStep + (x - grid.x) / zoom
+                if let selection, selection.contains(step) { cellStyle.background = Palette.selection }
+                if step == playheadStep { cellStyle.background = Palette.playhead }
+                canvas.put(x == lastX ? glyphs.noteEnd : glyphs.noteBody, x: x, y: grid.y + row, style: cellStyle)
+            }
+        }
+
+        // The cursor: the cell at its step and pitch, reversed.
+        if let x = column(ofStep: cursorStep) {
+            let row = state.topPitch - session.cursorPitch
+            if row >= 0, row < rows {
+                for cell in x..<min(x + zoom, grid.maxX) {
+                    canvas.restyle(x: cell, y: grid.y + row) { $0.reverse = true; $0.dim = false }
+                }
+            }
+        }
+
+        // Ruler: bar numbers (locked bars in red), the playhead marker, notes left and right of the view.
+        canvas.fill(ruler, style: .plain)
+        var step = firstStep - firstStep % stepsPerBar
+        while step < lastStep {
+            if step >= firstStep, let x = column(ofStep: step) {
+                let bar = step / stepsPerBar
+                let locked = session.isLocked(bar: bar)
+                let label = locked ? "\(bar + 1)*" : "\(bar + 1)"
+                canvas.write(label, x: x, y: ruler.y,
+                             style: locked ? CellStyle(foreground: .brightRed, bold: true) : CellStyle(foreground: .white, bold: true),
+                             maxWidth: grid.maxX - x)
+            }
+            step += stepsPerBar
+        }
+        if let x = column(ofStep: cursorStep) {
+            canvas.restyle(x: x, y: ruler.y) { $0.underline = true }
+        }
+        if let playheadStep, let x = column(ofStep: playheadStep) {
+            canvas.put(glyphs.playheadMarker, x: x, y: ruler.y, style: CellStyle(foreground: Palette.playhead, bold: true))
+        }
+        if before > 0 { canvas.put(glyphs.before, x: grid.x, y: ruler.y, style: CellStyle(foreground: .brightYellow)) }
+        if after > 0 { canvas.put(glyphs.after, x: grid.maxX - 1, y: ruler.y, style: CellStyle(foreground: .brightYellow)) }
+
+        // Gutter: pitch names, the cursor's row highlighted, markers for notes above and below.
+        canvas.fill(Rect(x: gutter.x, y: ruler.y, width: gutter.width, height: 1))
+        for row in 0..<rows {
+            let midi = pitch(ofRow: row)
+            let name = Pitch(midi: midi).name
+            var style = Pitch(midi: midi).isBlackKey ? CellStyle(foreground: .brightBlack, background: Palette.blackKeyRow)
+                                                     : CellStyle(foreground: .white)
+            if midi % 12 == 0 { style.bold = true }
+            if midi == session.cursorPitch { style = CellStyle(foreground: .black, background: .white, bold: true) }
+            let text = name.padding(toLength: gutter.width - 1, withPad: " ", startingAt: 0) + " "
+            canvas.write(text, x: gutter.x, y: grid.y + row, style: style)
+        }
+        if above > 0 { canvas.write("\(glyphs.above)\(above)", x: gutter.x, y: ruler.y, style: CellStyle(foreground: .brightYellow)) }
+        if below > 0 {
+            canvas.write("\(glyphs.below)\(below)".padding(toLength: gutter.width - 1, withPad: " ", startingAt: 0),
+                         x: gutter.x, y: grid.maxY - 1, style: CellStyle(foreground: .brightYellow))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import LiltCompose
+import LiltMusic
+import LiltStudio
+import LiltTerminal
+import Testing
+
+/// A state showing C4 D4 E4 (seed, generated, edited) as quarter notes from the start, the top row G4.
+private func threeNotes(unicode: Bool = true) -> StudioState {
+    var session = ComposingSession()
+    session.insert(SessionNote(pitch: 60, onset: 0, duration: 1, origin: .seed))
+    session.insert(SessionNote(pitch: 62, onset: 1, duration: 1, origin: .generated, probability: 0.9))
+    session.insert(SessionNote(pitch: 64, onset: 2, duration: 1, origin: .edited))
+    session.cursor = 3
+    session.cursorPitch = 65
+    var state = StudioState(session: session, unicode: unicode)
+    state.topPitch = 67
+    state.zoom = 1
+    return state
+}
+
+private let rollRect = Rect(x: 0, y: 0, width: 60, height: 12)
+
+@Test("the piano roll draws known notes at known cells in their origin's colours")
+func rollNotes() {
+    var canvas = Canvas(width: 60, height: 12)
+    PianoRollView.draw(threeNotes(), in: rollRect, on: &canvas)
+    let gutter = StudioLayout.gutter
+    // Row 0 is the ruler; G4 (67) is row 1, so C4 (60) is row 8, D4 row 6, E4 row 4.
+    #expect(canvas.row(text: 8).hasPrefix("C4   ███▊"))
+    #expect(canvas[gutter, 8].style.foreground == .cyan)
+    #expect(canvas.row(text: 6).dropFirst(gutter + 4).hasPrefix("███▊"))
+    #expect(canvas[gutter + 4, 6].style.foreground == .brightMagenta)
+    #expect(canvas[gutter + 8, 4].style.foreground == .green)
+    #expect(canvas[gutter + 8, 4].character == "█")
+    // Nothing else on those rows inside the first bar.
+    #expect(canvas[gutter + 4, 8].character != "█")
+    // Labels; black keys shaded.
+    #expect(canvas.row(text: 1).hasPrefix("G4 "))
+    #expect(canvas.row(text: 2).hasPrefix("F#4"))
+    #expect(canvas[gutter + 1, 2].style.background == .black)
+    #expect(canvas[gutter + 1, 1].style.background == .default)
+    // Bar numbers over bar lines, beat lines between.
+    #expect(canvas.row(text: 0).dropFirst(gutter).hasPrefix("1"))
+    #expect(canvas[gutter + 16, 0].character == "2")
+    #expect(canvas[gutter + 16, 3].character == "│")
+    #expect(canvas[gutter + 12, 3].character == "┊")
+    // The cursor (bar 1 beat 4, F4 = row 3) is reversed.
+    #expect(canvas[gutter + 12, 3].style.reverse)
+}
+
+@Test("the playhead column, ASCII glyphs, zoom and markers for notes outside the view")
+func rollPlayheadAndMarkers() {
+    var state = threeNotes(unicode: false)
+    state.playback = PlaybackSnapshot(isPlaying: true, position: 1.5)
+    var canvas = Canvas(width: 60, height: 12)
+    PianoRollView.draw(state, in: rollRect, on: &canvas)
+    let gutter = StudioLayout.gutter
+    #expect(canvas[gutter + 6, 0].character == "v")
+    #expect(canvas[gutter + 6, 6].style.background == .yellow)   // D4 sounding under the playhead
+    #expect(canvas[gutter + 6, 2].character == "|")
+    #expect(canvas.row(text: 8).hasPrefix("C4   ===]"))
+
+    state.zoom = 2
+    state.topPitch = 61   // E4 and D4 above the view
+    state.session.cursorPitch = 60
+    state.scrollStep = 2
+    canvas = Canvas(width: 60, height: 12)
+    PianoRollView.draw(state, in: rollRect, on: &canvas)
+    #expect(canvas.row(text: 0).hasPrefix("^2"))
+    #expect(canvas.row(text: 2).hasPrefix("C4   ===]"))   // the second half of C4, two cells a step
+}
+
+@Test("sliders show their values with the bar filled in proportion; the focused one is highlighted")
+func slidersView() {
+    var state = threeNotes()
+    state.session.controls.temperature = 2.0
+    state.session.controls.restBias = -5
+    state.session.controls.tempo = 165
+    state.focusedSlider = .restBias
+    var canvas = Canvas(width: 100, height: 4)
+    ControlsView.draw(state, in: Rect(x: 0, y: 0, width: 100, height: 4), on: &canvas)
+    let barWidth = 100 / 2 - ControlsView.nameWidth - ControlsView.valueWidth - 4
+    let barStart = 1 + ControlsView.nameWidth + 1
+    func filled(_ row: Int) -> Int {
+        (0..<barWidth).filter { canvas[barStart + $0, row].character == "█" }.count
+    }
+    #expect(canvas.row(text: 0).contains("temperature"))
+    #expect(canvas.row(text: 0).contains("2.00"))
+    #expect(filled(0) == barWidth)
+    #expect(canvas.row(text: 1).contains("-5.0"))
+    #expect(filled(1) == 0)
+    #expect(canvas.row(text: 3).contains("165 bpm"))
+    #expect(filled(3) == ControlsView.filled(165, in: 30...300, width: barWidth))
+    #expect(filled(3) == (barWidth + 1) / 2)   // 165 is half way: 12.5 of 25 cells rounds up
+    #expect(canvas[1, 1].style == Palette.focused)
+    #expect(canvas[1, 0].style != Palette.focused)
+}
+
+@Test("the help overlay lists every binding of the key map with its summary")
+func helpListsEveryBinding() {
+    var state = threeNotes()
+    state.showHelp = true
+    let canvas = StudioView.render(state, size: TerminalSize(width: 160, height: 50))
+    let rows = (0..<canvas.height).map { canvas.row(text: $0) }
+    for binding in KeyMap.standard.bindings {
+        let found = rows.contains { row in
+            guard let range = row.range(of: binding.summary) else { return false }
+            let keys = row[..<range.lowerBound].split(separator: " ").map(String.init)
+            return keys.contains(binding.label)
+        }
+        #expect(found, "\(binding.label) — \(binding.summary) is not in the help")
+    }
+    #expect(rows.contains { $0.contains(":export FILE") })
+}
+
+@Test("a help overlay taller than the screen scrolls")
+func helpScrolls() {
+    var state = threeNotes()
+    state.showHelp = true
+    let first = StudioView.render(state, size: TerminalSize(width: 80, height: 24)).text
+    #expect(first.contains("more: j"))
+    state.helpScroll = 200
+    let last = StudioView.render(state, size: TerminalSize(width: 80, height: 24)).text
+    #expect(last.contains(":title TEXT"))
+    #expect(!last.contains("more: j"))
+}
+
+@Test("the status line names the mode, cursor, duration, tempo, model, corpus and audio")
+func statusLine() {
+    var state = threeNotes()
+    state.mode = .play
+    state.modelName = "folk.safetensors"
+    state.corpusName = "essen"
+    state.audioName = "no audio"
+    state.dotted = true
+    state.entryDuration = QuarterLength(1, 2)
+    var canvas = Canvas(width: 200, height: 1)
+    StatusLineView.draw(state, in: Rect(x: 0, y: 0, width: 200, height: 1), on: &canvas)
+    let text = canvas.row(text: 0)
+    for part in ["PLAY", "bar 1.4.1", "F4", "note 1/8.", "120 bpm", "model: folk.safetensors", "corpus: essen", "no audio"] {
+        #expect(text.contains(part), "\(part) missing from \(text)")
+    }
+    #expect(canvas[1, 0].style.background == .green)
+}
