@@ -4,8 +4,9 @@
 //   MusicModel.load(from: fileOrFolder)   a checkpoint (or a folder's best.safetensors) with its Vocabulary,
 //                                         EncodingParameters and FNV-1a hash; MusicModel(network:vocabulary:…)
 //                                         for a model made in memory
-//   DefaultModel                          where the default model lives ($XDG_DATA_HOME/lilt/models/default)
-//                                         and which corpus it is trained on
+//   DefaultModel                          where the default model lives ($XDG_DATA_HOME/lilt/models/default),
+//                                         its shape (2 × LSTM 128, one-hot) and options (2 minutes), and its
+//                                         corpus (Corpora/essen-abc, else Corpora/samples; imported if needed)
 //
 // Generation (Generation/)
 //   SeedSource  .none | .tokens("67 _ 65") | .file(path:index:bars:) | .corpusSong(name:index:);
@@ -15,17 +16,21 @@
 //                        scale (ScaleLock .key / .scale(Key)), pitchRange, length (.bars/.steps), stopAtEnd,
 //                        variations (one batch), randomSeed, transposeBack
 //   StreamingGenerator(model:seed:controls:)   next() → one token per variation; set `controls` any time
-//                        (applies from the next step, recorded); takes() → [Take]
+//                        (applies from the next step, recorded); takes() → [Take]. Not Sendable: create
+//                        and drive it on the one thread or task that owns it, hand out its tokens/takes
 //   Composer.generate(model:seed:controls:) → [Take];  Composer.regenerate(provenance, model:) → Take
 //   Take: tokens (model key), seedLength, melody (output key), meanEntropy, provenance (TakeProvenance:
 //         model path + hash, seed, controls, changes, variation); Take.jsonDump(takes) for `.json` files
 //
 // Training (Training/)
-//   TrainingJob(corpus:model: ModelOptions, options: TrainingOptions, directory:resume:onEvent:)
+//   TrainingJob(corpus:model: ModelOptions, options: TrainingOptions, directory:resume:onEvent:), or
+//   TrainingJob(corpusNamed: "erk", model:options:) (folder $XDG_DATA_HOME/lilt/models/NAME)
 //     start() (own thread), cancel(), drainEvents() → [TrainingJobEvent], wait(); writes best/latest
 //     .safetensors, metrics.csv, samples.txt into `directory`
 //
 // Evaluation (Evaluation/)
+//   Scoring            log-probabilities of a melody, a token string or token indices (`lilt score`)
+//   ModelEvaluation.run(model:corpus:generated:bars:)   everything `lilt eval` prints (Codable)
 //   HeldOutEvaluation  model cross-entropy/perplexity on held-out songs (all steps, onsets only)
 //   NGramModel         interpolated Kneser–Ney n-gram baseline over the same tokens
 //   MelodyStatistics / CorpusComparison   pitch-class JS distance, range, density, rest ratio, in-scale

@@ -5,5 +5,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Lilt's speed and print the figures.",
-        subcommands: [BenchCorpus.self, BenchTrain.self, BenchRender.self, BenchGenerate.self, BenchStudio.self])
+        subcommands: [BenchCorpus.self, BenchTrain.self, BenchGenerate.self, BenchRender.self, BenchStudio.self])
 }

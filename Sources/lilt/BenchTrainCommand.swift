@@ -20,17 +20,6 @@ struct BenchTrain: ParsableCommand {
     func run() throws { try options.run() }
 }
 
-/// The same command under its temporary top-level name `bench-train`.
-struct BenchTrainTopLevel: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench-train", abstract: BenchTrain.configuration.abstract,
-        discussion: BenchTrain.configuration.discussion)
-
-    @OptionGroup var options: BenchTrainOptions
-
-    func run() throws { try options.run() }
-}
-
 struct BenchTrainOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false

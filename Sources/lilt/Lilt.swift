@@ -7,7 +7,9 @@ struct Lilt: ParsableCommand {
         commandName: "lilt",
         abstract: "A terminal music workstation that learns folk melodies with an LSTM.",
         version: StudioInfo.version,
-        subcommands: [StudioCommand.self, Doctor.self, CorpusCommand.self, ConvertCommand.self, TrainCommand.self, ScoreCommand.self, GenerateCommand.self, EvalCommand.self, Play.self, Render.self, BenchCommand.self],
+        subcommands: [StudioCommand.self, Doctor.self, CorpusCommand.self, ConvertCommand.self, TrainCommand.self,
+                      GenerateCommand.self, ScoreCommand.self, EvalCommand.self, Play.self, Render.self,
+                      BenchCommand.self],
         defaultSubcommand: StudioCommand.self
     )
 }

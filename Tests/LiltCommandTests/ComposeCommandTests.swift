@@ -100,3 +100,45 @@ func defaultModel() throws {
     #expect(generate.status == 0, "\(generate.output)")
     #expect(try String(contentsOf: abc, encoding: .utf8).contains("X:1"))
 }
+
+@Test("Ctrl-C during lilt train saves the latest state and exits cleanly; --resume goes on from it")
+func trainInterrupted() throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let environment = ["XDG_CACHE_HOME": folder.appendingPathComponent("cache").path,
+                       "XDG_DATA_HOME": folder.appendingPathComponent("data").path]
+    #expect(try runLilt(["corpus", "import", root.appendingPathComponent("Corpora/samples").path, "--name", "samples"],
+                        environment: environment).status == 0)
+    let model = folder.appendingPathComponent("model")
+    let process = Process()
+    process.executableURL = liltExecutable()
+    process.arguments = ["train", "--corpus", "samples", "--hidden", "32", "--epochs", "100000", "--patience", "0",
+                         "--out", model.path]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    // Wait for the first finished epoch, then press Ctrl-C.
+    var output = ""
+    let deadline = Date().addingTimeInterval(120)
+    while !output.contains("epoch 1: train loss") && Date() < deadline {
+        output += String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
+    }
+    process.interrupt()
+    output += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130, "\(output)")
+    #expect(output.contains("stopped by Ctrl-C; the latest state is saved"), "\(output)")
+    #expect(FileManager.default.fileExists(atPath: model.appendingPathComponent("latest.safetensors").path))
+    #expect(FileManager.default.fileExists(atPath: model.appendingPathComponent("latest.optimizer.safetensors").path))
+    // The run goes on in the epoch it was stopped in.
+    let done = output.matches(of: /epoch (\d+): train loss/).compactMap { Int($0.1) }.max() ?? 0
+    #expect(done >= 1)
+    let resumed = try runLilt(["train", "--corpus", "samples", "--epochs", "\(done + 1)", "--out", model.path, "--resume"],
+                              environment: environment)
+    #expect(resumed.status == 0, "\(resumed.output)")
+    #expect(resumed.output.contains("epoch \(done + 1): train loss"), "\(resumed.output)")
+    #expect(!resumed.output.contains("epoch \(done): train loss"), "\(resumed.output)")
+    #expect(resumed.output.contains("finished all epochs"), "\(resumed.output)")
+}

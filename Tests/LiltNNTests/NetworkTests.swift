@@ -115,3 +115,20 @@ func threadsAgree(threads: Int) {
     #expect(abs(results[0].0 - results[1].0) <= 1e-6)
     #expect(zip(results[0].1, results[1].1).map { abs($0 - $1) }.max()! <= 1e-5)
 }
+
+@Test("Dropout keeps about 1 − p of the units, scaled by 1/(1 − p), and its mask repeats from the seed")
+func dropoutMasks() {
+    let width = 4099   // a whole number of vectors and a tail
+    let x = [Float](repeating: 2, count: width)
+    var y = [Float](repeating: 0, count: width), mask = y, again = y, againMask = y
+    Dropout.forward(x, &y, mask: &mask, row: 0, width: width, probability: 0.25, seed: 4, pass: 1, layer: 0)
+    Dropout.forward(x, &again, mask: &againMask, row: 0, width: width, probability: 0.25, seed: 4, pass: 1, layer: 0)
+    #expect(y == again && mask == againMask)
+    let kept = mask.filter { $0 != 0 }
+    #expect(kept.allSatisfy { $0 == Float(1) / 0.75 })
+    #expect(abs(Double(kept.count) / Double(width) - 0.75) < 0.03)
+    #expect(zip(y, mask).allSatisfy { $0 == 2 * $1 })
+    // Another pass draws another mask.
+    Dropout.forward(x, &again, mask: &againMask, row: 0, width: width, probability: 0.25, seed: 4, pass: 2, layer: 0)
+    #expect(againMask != mask)
+}

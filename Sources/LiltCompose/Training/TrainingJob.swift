@@ -66,6 +66,18 @@ public final class TrainingJob: Sendable {
         self.onEvent = onEvent
     }
 
+    /// A job on the stored corpus `name` (from `store`, by default the cache's corpora), writing into
+    /// `directory` (by default `$XDG_DATA_HOME/lilt/models/NAME`).
+    public convenience init(corpusNamed name: String, store: CorpusStore = CorpusStore(directory: DataLocations().corpora),
+                            model: ModelOptions = ModelOptions(), options: TrainingOptions = TrainingOptions(),
+                            directory: URL? = nil, resume: Bool = false,
+                            onEvent: (@Sendable (TrainingJobEvent) -> Void)? = nil) throws {
+        let corpus = try store.load(name)
+        self.init(corpus: corpus, model: model, options: options,
+                  directory: directory ?? DataLocations().models.appendingPathComponent(name), resume: resume,
+                  onEvent: onEvent)
+    }
+
     public var modelURL: URL { directory.appendingPathComponent("best.safetensors") }
     public var latestURL: URL { directory.appendingPathComponent("latest.safetensors") }
     public var metricsURL: URL { directory.appendingPathComponent("metrics.csv") }

@@ -11,11 +11,23 @@ enum Dropout {
         let scale = 1 / (1 - probability)
         // Two 32-bit draws per 64-bit word; keep when the draw is at least p · 2³².
         let threshold = UInt32(min(Double(probability) * 4_294_967_296, 4_294_967_295))
-        let offset = row * width
+        let offset = row * width, end = offset + width
         var index = offset
-        while index < offset + width {
+        let scaleBits = BitsVector(repeating: scale.bitPattern), thresholdVector = BitsVector(repeating: threshold)
+        while index + vectorWidth <= end {
+            // vectorWidth / 2 words, low half first, as in the scalar loop below.
+            var words = WordVector()
+            for k in 0..<WordVector.scalarCount { words[k] = generator.next() }
+            let draws = unsafeBitCast(words, to: BitsVector.self)
+            let keep = unsafeBitCast(draws .>= thresholdVector, to: BitsVector.self)
+            let m = unsafeBitCast(keep & scaleBits, to: FloatVector.self)
+            storeVector(m, mask + index)
+            storeVector(loadVector(x + index) * m, y + index)
+            index += vectorWidth
+        }
+        while index < end {
             let word = generator.next()
-            for half in 0..<2 where index < offset + width {
+            for half in 0..<2 where index < end {
                 let draw = UInt32(truncatingIfNeeded: word >> (32 * UInt64(half)))
                 mask[index] = draw >= threshold ? scale : 0
                 y[index] = x[index] * mask[index]
@@ -26,9 +38,9 @@ enum Dropout {
 
     static func backward(_ gradient: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>, count: Int) {
         var index = 0
-        while index + 8 <= count {
+        while index + vectorWidth <= count {
             storeVector(loadVector(gradient + index) * loadVector(mask + index), gradient + index)
-            index += 8
+            index += vectorWidth
         }
         while index < count { gradient[index] *= mask[index]; index += 1 }
     }

@@ -18,7 +18,7 @@ func lstmCellForward(
 ) {
     let s = gateStride, r = recurrentStride
     var j = 0
-    while j + 8 <= units {
+    while j + vectorWidth <= units {
         let i = vectorSigmoid(loadVector(gates + j) + loadVector(recurrent + j))
         let f = vectorSigmoid(loadVector(gates + s + j) + loadVector(recurrent + r + j))
         let g = vectorTanh(loadVector(gates + 2 * s + j) + loadVector(recurrent + 2 * r + j))
@@ -34,10 +34,10 @@ func lstmCellForward(
         storeVector(h, hOut + j)
         storeVector(resetNext ? FloatVector(repeating: 0) : c, cNext + j)
         storeVector(resetNext ? FloatVector(repeating: 0) : h, hNext + j)
-        j += 8
+        j += vectorWidth
     }
     if j < units {
-        // The last (< 8) units: the same arithmetic on a padded vector.
+        // The last (< vectorWidth) units: the same arithmetic on a padded vector.
         let w = units - j
         let i = vectorSigmoid(loadPartial(gates + j, w) + loadPartial(recurrent + j, w))
         let f = vectorSigmoid(loadPartial(gates + s + j, w) + loadPartial(recurrent + r + j, w))
@@ -69,7 +69,7 @@ func lstmCellBackward(
 ) {
     let s = gateStride
     var j = 0
-    while j + 8 <= units {
+    while j + vectorWidth <= units {
         let (dA, dcPrev) = cellBackwardMath(
             i: loadVector(gates + j), f: loadVector(gates + s + j), g: loadVector(gates + 2 * s + j),
             o: loadVector(gates + 3 * s + j), tc: loadVector(tanhC + j), cp: loadVector(cPrev + j),
@@ -79,7 +79,7 @@ func lstmCellBackward(
         storeVector(dA.2, gates + 2 * s + j)
         storeVector(dA.3, gates + 3 * s + j)
         storeVector(cut ? FloatVector(repeating: 0) : dcPrev, dcNext + j)
-        j += 8
+        j += vectorWidth
     }
     if j < units {
         let w = units - j

@@ -30,11 +30,11 @@ enum SoftmaxCrossEntropy {
             var sum: Float = 0
             var k = 0
             let shift = FloatVector(repeating: maximum)
-            while k + 8 <= v {
+            while k + vectorWidth <= v {
                 let e = vectorExp(loadVector(x + k) - shift)
                 if gradient { storeVector(e, x + k) }
                 sum += e.sum()
-                k += 8
+                k += vectorWidth
             }
             if k < v {
                 let e = vectorExp(loadPartial(x + k, v - k) - shift)

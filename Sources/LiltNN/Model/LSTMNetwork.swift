@@ -150,8 +150,6 @@ public final class LSTMNetwork {
     /// Runs `body(part)` for every part 0..<threads, at the same time.
     private func parallel(_ body: (Int) -> Void) { team.run(body) }
 
-    /// The hidden units of part `part`: contiguous pieces in multiples of 8 (one vector).
-    private func unitPiece(_ part: Int) -> Range<Int> { layers[0].unitRange(part: part, of: threads) }
 
     /// The `part`-th of `threads` contiguous pieces of `0..<count`.
     private func piece(_ part: Int, of count: Int) -> Range<Int> {
@@ -303,7 +301,7 @@ public final class LSTMNetwork {
                                      count: rows.count * h)
                 }
                 barrier.wait()
-                layer.recurBackward(steps: t, units: unitPiece(part), weightHH: whh, resets: resets, barrier: barrier,
+                layer.recurBackward(steps: t, units: layers[0].unitRange(part: part, of: threads), weightHH: whh, resets: resets, barrier: barrier,
                                     oneHot: index == 0 && embedded == nil
                                         ? dOneHotWeights.map { (gradient: $0.pointer, tokens: UnsafePointer(inputs),
                                                                 vocabulary: v) } : nil,

@@ -36,11 +36,11 @@ final class Adam {
             let chunks = (total + 7) / 8
             let start = min(total, 8 * (chunks * part / parts)), count = min(total, 8 * (chunks * (part + 1) / parts))
             var index = start
-            while index + 8 <= count {
+            while index + vectorWidth <= count {
                 let (mv, vv, p) = update(loadVector(gradients + index), loadVector(m.pointer + index),
                                          loadVector(v.pointer + index), loadVector(parameters + index))
                 storeVector(mv, m.pointer + index); storeVector(vv, v.pointer + index); storeVector(p, parameters + index)
-                index += 8
+                index += vectorWidth
             }
             if index < count {
                 let width = count - index
@@ -70,10 +70,10 @@ func clipGradientNorm(_ gradients: UnsafeMutablePointer<Float>, count total: Int
             let range = piece(part)
             var sum = 0.0
             var index = range.lowerBound
-            while index + 8 <= range.upperBound {
+            while index + vectorWidth <= range.upperBound {
                 let g = loadVector(gradients + index)
                 sum += Double((g * g).sum())
-                index += 8
+                index += vectorWidth
             }
             while index < range.upperBound { sum += Double(gradients[index] * gradients[index]); index += 1 }
             sums[part] = sum
