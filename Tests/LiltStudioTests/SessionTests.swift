@@ -142,9 +142,13 @@ func killDuringSave() throws {
             }
         }
         close(fds[1])
-        // Wait for a couple of completed saves, then kill the writer at a moment that varies by round.
+        // Wait (at most 20 s) for a couple of completed saves, then kill the writer at a moment that varies
+        // by round.
         var byte: UInt8 = 0
-        for _ in 0..<2 { _ = read(fds[0], &byte, 1) }
+        var saves = 0
+        var descriptor = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+        while saves < 2, poll(&descriptor, 1, 20_000) > 0, read(fds[0], &byte, 1) == 1 { saves += 1 }
+        #expect(saves == 2, "round \(round): the writer did not get going")
         usleep(UInt32(1_000 + round * 1_700))
         kill(pid, SIGKILL)
         var status: Int32 = 0
