@@ -155,7 +155,8 @@ public final class InferenceSession {
                         if width > 0 {
                             for row in 0..<batch {
                                 let state = row * hidden + first
-                                lstmCellForward(gates: part.inputTerm.pointer + row * 4 * width, gateStride: width,
+                                lstmCellForward(gates: part.inputTerm.pointer + row * 4 * width,
+                                                input: part.inputTerm.pointer + row * 4 * width, gateStride: width,
                                                 recurrent: part.recurrentTerm.pointer + row * 4 * width,
                                                 recurrentStride: width, cPrev: c[layer].pointer + state,
                                                 tanhC: part.tanhC.pointer + row * width, hOut: h[layer].pointer + state,

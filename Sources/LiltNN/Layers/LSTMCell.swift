@@ -8,21 +8,22 @@
 /// It keeps for the backward pass: the activated gates (in `gates`), tanh c, and c₋ (written by the
 /// previous step as this step's `cPrev`).
 
-/// One forward step. `cNext`/`hNext` receive c and h for the next step (or the carried state), or zeros
-/// when `resetNext` (the next step starts a new song).
+/// One forward step. The input term is read from `input` (same gate stride as `gates`; it may be `gates`
+/// itself) and the activated gates are written to `gates`. `cNext`/`hNext` receive c and h for the next
+/// step (or the carried state), or zeros when `resetNext` (the next step starts a new song).
 @inline(__always)
 func lstmCellForward(
-    gates: UnsafeMutablePointer<Float>, gateStride: Int, recurrent: UnsafePointer<Float>, recurrentStride: Int,
-    cPrev: UnsafePointer<Float>, tanhC: UnsafeMutablePointer<Float>, hOut: UnsafeMutablePointer<Float>,
+    gates: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, gateStride: Int,
+    recurrent: UnsafePointer<Float>, recurrentStride: Int, cPrev: UnsafePointer<Float>, tanhC: UnsafeMutablePointer<Float>, hOut: UnsafeMutablePointer<Float>,
     cNext: UnsafeMutablePointer<Float>, hNext: UnsafeMutablePointer<Float>, resetNext: Bool, units: Int
 ) {
     let s = gateStride, r = recurrentStride
     var j = 0
     while j + vectorWidth <= units {
-        let i = vectorSigmoid(loadVector(gates + j) + loadVector(recurrent + j))
-        let f = vectorSigmoid(loadVector(gates + s + j) + loadVector(recurrent + r + j))
-        let g = vectorTanh(loadVector(gates + 2 * s + j) + loadVector(recurrent + 2 * r + j))
-        let o = vectorSigmoid(loadVector(gates + 3 * s + j) + loadVector(recurrent + 3 * r + j))
+        let i = vectorSigmoid(loadVector(input + j) + loadVector(recurrent + j))
+        let f = vectorSigmoid(loadVector(input + s + j) + loadVector(recurrent + r + j))
+        let g = vectorTanh(loadVector(input + 2 * s + j) + loadVector(recurrent + 2 * r + j))
+        let o = vectorSigmoid(loadVector(input + 3 * s + j) + loadVector(recurrent + 3 * r + j))
         let c = f * loadVector(cPrev + j) + i * g
         let tc = vectorTanh(c)
         let h = o * tc
@@ -39,10 +40,10 @@ func lstmCellForward(
     if j < units {
         // The last (< vectorWidth) units: the same arithmetic on a padded vector.
         let w = units - j
-        let i = vectorSigmoid(loadPartial(gates + j, w) + loadPartial(recurrent + j, w))
-        let f = vectorSigmoid(loadPartial(gates + s + j, w) + loadPartial(recurrent + r + j, w))
-        let g = vectorTanh(loadPartial(gates + 2 * s + j, w) + loadPartial(recurrent + 2 * r + j, w))
-        let o = vectorSigmoid(loadPartial(gates + 3 * s + j, w) + loadPartial(recurrent + 3 * r + j, w))
+        let i = vectorSigmoid(loadPartial(input + j, w) + loadPartial(recurrent + j, w))
+        let f = vectorSigmoid(loadPartial(input + s + j, w) + loadPartial(recurrent + r + j, w))
+        let g = vectorTanh(loadPartial(input + 2 * s + j, w) + loadPartial(recurrent + 2 * r + j, w))
+        let o = vectorSigmoid(loadPartial(input + 3 * s + j, w) + loadPartial(recurrent + 3 * r + j, w))
         let c = f * loadPartial(cPrev + j, w) + i * g
         let tc = vectorTanh(c)
         let h = o * tc
@@ -61,11 +62,12 @@ func lstmCellForward(
 /// head), `dhNext` (∂L/∂h from step t+1 through the recurrence) and `dcNext` (∂L/∂c from step t+1).
 /// Out: the pre-activation gradients in place of the gates, and ∂L/∂c₋ in `dcNext` (zero when `cut`:
 /// this step started a song, so nothing flows into the state before it).
+/// With `gradientSum` (same gate stride), the pre-activation gradients are also added into it.
 @inline(__always)
 func lstmCellBackward(
     gates: UnsafeMutablePointer<Float>, gateStride: Int, cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>,
     dH: UnsafePointer<Float>, dhNext: UnsafePointer<Float>, dcNext: UnsafeMutablePointer<Float>,
-    cut: Bool, units: Int
+    cut: Bool, units: Int, gradientSum: UnsafeMutablePointer<Float>? = nil
 ) {
     let s = gateStride
     var j = 0
@@ -78,6 +80,12 @@ func lstmCellBackward(
         storeVector(dA.1, gates + s + j)
         storeVector(dA.2, gates + 2 * s + j)
         storeVector(dA.3, gates + 3 * s + j)
+        if let sum = gradientSum {
+            storeVector(loadVector(sum + j) + dA.0, sum + j)
+            storeVector(loadVector(sum + s + j) + dA.1, sum + s + j)
+            storeVector(loadVector(sum + 2 * s + j) + dA.2, sum + 2 * s + j)
+            storeVector(loadVector(sum + 3 * s + j) + dA.3, sum + 3 * s + j)
+        }
         storeVector(cut ? FloatVector(repeating: 0) : dcPrev, dcNext + j)
         j += vectorWidth
     }
@@ -92,6 +100,12 @@ func lstmCellBackward(
         storePartial(dA.1, gates + s + j, w)
         storePartial(dA.2, gates + 2 * s + j, w)
         storePartial(dA.3, gates + 3 * s + j, w)
+        if let sum = gradientSum {
+            storePartial(loadPartial(sum + j, w) + dA.0, sum + j, w)
+            storePartial(loadPartial(sum + s + j, w) + dA.1, sum + s + j, w)
+            storePartial(loadPartial(sum + 2 * s + j, w) + dA.2, sum + 2 * s + j, w)
+            storePartial(loadPartial(sum + 3 * s + j, w) + dA.3, sum + 3 * s + j, w)
+        }
         storePartial(cut ? FloatVector(repeating: 0) : dcPrev, dcNext + j, w)
     }
 }

@@ -40,7 +40,8 @@ final class LSTMLayerWorkspace {
         training && dropped != nil ? dropped!.pointer : hOut.pointer
     }
 
-    /// The recurrence over `steps` steps, after `gates` holds x·W_ihᵀ + b_ih + b_hh for every row;
+    /// The recurrence over `steps` steps, after `gates` holds x·W_ihᵀ + b_ih + b_hh for every row (with
+    /// `oneHot`, the input term of a row is instead the row of `oneHot.weights` [V, 4H] of its token);
     /// `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t is zero.
     ///
     /// Run by every part of a team at once, each part owning the hidden units `units` of all streams:
@@ -67,17 +68,6 @@ final class LSTMLayerWorkspace {
         }
         barrier.wait()
         for t in 0..<steps {
-            if width > 0, let oneHot {
-                // One-hot input: the input term of this step, b + W_ih[:, token], for this part's units.
-                for row in 0..<b {
-                    let out = gates.pointer + (t * b + row) * 4 * h + first
-                    let source = oneHot.weights + Int(oneHot.tokens[t * b + row]) * 4 * h + first
-                    for gate in 0..<4 {
-                        (out + gate * h).update(from: biasSum.pointer + gate * h + first, count: width)
-                        addInPlace(out + gate * h, source + gate * h, count: width)
-                    }
-                }
-            }
             if width > 0 {
                 // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ. From step 1 on, the terms of its own
                 // units of h_{t-1} were added before the barrier (while other parts finished their cells);
@@ -101,8 +91,11 @@ final class LSTMLayerWorkspace {
                     let next = (t + 1) * b + row
                     let cNext = last ? cState.pointer + row * h : cPrev.pointer + next * h
                     let hNext = last ? hState.pointer + row * h : hPrev.pointer + next * h
+                    let out = gates.pointer + r * 4 * h + first
+                    // One-hot input: the input term is the table's row of the token (b + W_ih[:, token]).
+                    let input = oneHot.map { $0.weights + Int($0.tokens[r]) * 4 * h + first } ?? UnsafePointer(out)
                     lstmCellForward(
-                        gates: gates.pointer + r * 4 * h + first, gateStride: h,
+                        gates: out, input: input, gateStride: h,
                         recurrent: partGates + row * 4 * width, recurrentStride: width,
                         cPrev: cPrev.pointer + r * h + first, tanhC: tanhC.pointer + r * h + first,
                         hOut: hOut.pointer + r * h + first, cNext: cNext + first, hNext: hNext + first,
@@ -154,16 +147,8 @@ final class LSTMLayerWorkspace {
                         gates: gates.pointer + r * 4 * h + first, gateStride: h, cPrev: cPrev.pointer + r * h + first,
                         tanhC: tanhC.pointer + r * h + first, dH: dY.pointer + r * h + first,
                         dhNext: dhNext.pointer + row * h + first, dcNext: dcNext.pointer + row * h + first,
-                        cut: resets[r] != 0, units: width)
-                }
-                if let oneHot {
-                    for row in 0..<b {
-                        let r = t * b + row
-                        let target = oneHot.gradient + Int(oneHot.tokens[r]) * 4 * h + first
-                        for gate in 0..<4 {
-                            addInPlace(target + gate * h, gates.pointer + r * 4 * h + gate * h + first, count: width)
-                        }
-                    }
+                        cut: resets[r] != 0, units: width,
+                        gradientSum: oneHot.map { $0.gradient + Int($0.tokens[r]) * 4 * h + first })
                 }
             }
             if t > 0 {

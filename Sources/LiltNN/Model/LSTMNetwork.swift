@@ -207,7 +207,10 @@ public final class LSTMNetwork {
             for j in 0..<fourH { layer.biasSum[j] = bih[j] + bhh[j] }
             let transposed = oneHotWeights?.pointer
             if below == nil, let transposed {
-                for j in 0..<fourH { for token in 0..<v { transposed[token * fourH + j] = wih[j * v + token] } }
+                // Row `token`: b_ih + b_hh + W_ih[:, token], the whole input term of a step with that token.
+                for j in 0..<fourH {
+                    for token in 0..<v { transposed[token * fourH + j] = wih[j * v + token] + layer.biasSum[j] }
+                }
             }
             if let x = below {
                 parallel { part in
@@ -219,7 +222,7 @@ public final class LSTMNetwork {
                          c: layer.gates.pointer + rows.lowerBound * fourH, ldc: fourH, backend: backend)
                 }
             }
-            // One-hot input: the recurrence itself writes b + W_ih[:, token] (a row of W_ihᵀ) step by step.
+            // One-hot input: the cell reads b + W_ih[:, token] (a row of the table above) directly.
             let oneHot = below == nil ? transposed.map { (weights: UnsafePointer($0), tokens: UnsafePointer(inputs)) } : nil
             parallel { part in
                 layer.recur(steps: t, part: part, weightHH: p + layout.weightHH[index].offset,

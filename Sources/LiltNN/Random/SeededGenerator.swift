@@ -11,16 +11,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
 
     /// A generator whose stream is fixed by `seed`.
     public init(seed: UInt64) {
-        var splitMix = seed
-        var words: [UInt64] = []
-        for _ in 0..<4 {
-            splitMix &+= 0x9E37_79B9_7F4A_7C15
-            var z = splitMix
+        // SplitMix64 words, without an array (dropout seeds a generator per row inside a training step).
+        @inline(__always) func splitMix(_ index: UInt64) -> UInt64 {
+            var z = seed &+ index &* 0x9E37_79B9_7F4A_7C15
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            words.append(z ^ (z >> 31))
+            return z ^ (z >> 31)
         }
-        (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
+        (s0, s1, s2, s3) = (splitMix(1), splitMix(2), splitMix(3), splitMix(4))
     }
 
     /// A generator continuing from saved state words (four, not all zero).
