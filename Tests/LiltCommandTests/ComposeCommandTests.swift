@@ -115,19 +115,20 @@ func trainInterrupted() throws {
     process.arguments = ["train", "--corpus", "samples", "--hidden", "32", "--epochs", "100000", "--patience", "0",
                          "--out", model.path]
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
+    let capture = try OutputCapture()
+    defer { capture.remove() }
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = capture.handle
+    process.standardError = capture.handle
     try process.run()
     // Wait for the first finished epoch, then press Ctrl-C.
-    var output = ""
     let deadline = Date().addingTimeInterval(120)
-    while !output.contains("epoch 1: train loss") && Date() < deadline {
-        output += String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
+    while !capture.text().contains("epoch 1: train loss") && Date() < deadline {
+        Thread.sleep(forTimeInterval: 0.05)
     }
     process.interrupt()
-    output += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
+    let output = capture.text()
     #expect(process.terminationStatus == 130, "\(output)")
     #expect(output.contains("stopped by Ctrl-C; the latest state is saved"), "\(output)")
     #expect(FileManager.default.fileExists(atPath: model.appendingPathComponent("latest.safetensors").path))

@@ -2,20 +2,43 @@ import Foundation
 import Testing
 
 /// Runs the built `lilt` binary with `arguments` and `environment`, returning exit status and output.
+///
+/// Output goes through a temporary file, not a pipe: a process started in parallel by another test
+/// (a tmux server lives on) could inherit a pipe's write end, and the read would wait for it forever.
 func runLilt(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    let capture = try OutputCapture()
+    defer { capture.remove() }
     let process = Process()
     process.executableURL = liltExecutable()
     process.arguments = arguments
-    var merged = ProcessInfo.processInfo.environment
-    for (key, value) in environment { merged[key] = value }
-    process.environment = merged
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = capture.handle
+    process.standardError = capture.handle
     try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return (process.terminationStatus, capture.text())
+}
+
+/// A temporary file that a child process writes its output to.
+struct OutputCapture {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-output-\(UUID().uuidString)")
+    let handle: FileHandle
+
+    init() throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        handle = try FileHandle(forWritingTo: url)
+    }
+
+    /// Everything written so far.
+    func text() -> String {
+        String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self)
+    }
+
+    func remove() {
+        try? handle.close()
+        try? FileManager.default.removeItem(at: url)
+    }
 }
 
 /// The `lilt` binary built beside the test bundle.
