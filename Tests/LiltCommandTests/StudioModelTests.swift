@@ -20,13 +20,19 @@ func studioWithModel() throws {
     defer { try? FileManager.default.removeItem(at: data) }
     let environment = ["XDG_DATA_HOME": data.appendingPathComponent("data").path,
                        "XDG_CACHE_HOME": data.appendingPathComponent("cache").path]
+    // A Corpora folder with the samples only, so the default corpus is the small one even where the
+    // large collections are installed.
+    let corpora = data.appendingPathComponent("Corpora")
+    try FileManager.default.createDirectory(at: corpora, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Corpora/samples"),
+                                     to: corpora.appendingPathComponent("samples"))
     let modelFolder = data.appendingPathComponent("model")
-    let (status, output) = try runLilt(["train", "--default", "--corpora", packageRoot.appendingPathComponent("Corpora").path,
+    let (status, output) = try runLilt(["train", "--default", "--corpora", corpora.path,
                                         "--layers", "1", "--hidden", "32", "--epochs", "2", "--out", modelFolder.path],
                                        environment: environment)
     #expect(status == 0, "\(output)")
 
-    let command = "cd \(Tmux.quote(packageRoot.path)) && "
+    let command = "cd \(Tmux.quote(data.path)) && "
         + environment.map { "\($0.key)=\(Tmux.quote($0.value))" }.sorted().joined(separator: " ")
         + " \(Tmux.quote(liltExecutable().path)) studio --audio-driver none --model \(Tmux.quote(modelFolder.path)); "
         + "echo \"EXIT=$?\"; sleep 60"
