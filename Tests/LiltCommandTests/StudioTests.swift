@@ -8,11 +8,6 @@ private func studioCommand(_ arguments: String = "", data: URL) -> String {
         + "studio --audio-driver none \(arguments); echo \"EXIT=$?\"; stty -a | tr '\\n' ' '; echo; echo END; sleep 60"
 }
 
-private func isCooked(_ screen: String) -> Bool {
-    let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
-    return words.contains("icanon") && words.contains("echo") && words.contains("icrnl")
-}
-
 private func temporaryFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-studio-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -94,7 +89,7 @@ func studioEndToEnd() throws {
     try tmux.send("y")
     let after = try tmux.waitFor { $0.contains("END") }
     #expect(after.contains("EXIT=0"))
-    #expect(isCooked(after), "terminal modes after quitting: \(after)")
+    #expect(isCookedTerminal(after), "terminal modes after quitting: \(after)")
     #expect(try tmux.value("#{alternate_on}") == "0")
     // A clean quit leaves no autosave to offer.
     #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("lilt/sessions/autosave.lilt").path))
@@ -112,13 +107,11 @@ func studioTerminatedAndRecovered() throws {
     try tmux.send("Escape")
     try tmux.waitFor { $0.contains("3 notes") }
 
-    let shell = try tmux.value("#{pane_pid}")
-    let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
-    let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+    let pid = try #require(try tmux.programPID())
     kill(pid, SIGTERM)
     let after = try tmux.waitFor { $0.contains("END") }
     #expect(after.contains("EXIT=143"))
-    #expect(isCooked(after), "terminal modes after SIGTERM: \(after)")
+    #expect(isCookedTerminal(after), "terminal modes after SIGTERM: \(after)")
     #expect(try tmux.value("#{alternate_on}") == "0")
     #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("lilt/sessions/autosave.lilt").path))
 

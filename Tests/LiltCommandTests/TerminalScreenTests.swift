@@ -6,12 +6,6 @@ private func screenCommand() -> String {
     "\(Tmux.quote(liltExecutable().path)) doctor --screen; echo \"EXIT=$?\"; stty -a | tr '\\n' ' '; echo; echo END; sleep 60"
 }
 
-/// Whether `stty -a` output shows a terminal back in its normal cooked, echoing mode.
-private func isCooked(_ screen: String) -> Bool {
-    let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
-    return words.contains("icanon") && words.contains("echo") && words.contains("icrnl")
-}
-
 @Test("lilt doctor --screen draws under tmux in colour, closes on a key and restores the terminal",
       .enabled(if: Tmux.isAvailable))
 func screenUnderTmux() throws {
@@ -31,7 +25,7 @@ func screenUnderTmux() throws {
     try tmux.send("x")
     let after = try tmux.waitFor { $0.contains("END") }
     #expect(after.contains("EXIT=0"))
-    #expect(isCooked(after), "terminal modes after exit: \(after)")
+    #expect(isCookedTerminal(after), "terminal modes after exit: \(after)")
     #expect(try tmux.value("#{alternate_on}") == "0")
 }
 
@@ -40,12 +34,10 @@ func screenUnderTmux() throws {
 func screenTerminated() throws {
     let tmux = try Tmux(command: screenCommand())
     try tmux.waitFor { $0.contains("press any key") }
-    let shell = try tmux.value("#{pane_pid}")
-    let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
-    let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+    let pid = try #require(try tmux.programPID())
     kill(pid, SIGTERM)
     let after = try tmux.waitFor { $0.contains("END") }
     #expect(after.contains("EXIT=143"))
-    #expect(isCooked(after), "terminal modes after SIGTERM: \(after)")
+    #expect(isCookedTerminal(after), "terminal modes after SIGTERM: \(after)")
     #expect(try tmux.value("#{alternate_on}") == "0")
 }

@@ -39,6 +39,13 @@ final class Tmux {
         try run(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The process the pane's shell is running now (the program under test), if any.
+    func programPID() throws -> Int32? {
+        let shell = try value("#{pane_pid}")
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        return children.split(separator: " ").first.flatMap { Int32($0) }
+    }
+
     /// Waits until the pane's text satisfies `condition`; returns the last capture either way.
     @discardableResult
     func waitFor(timeout: Double = 15, escapes: Bool = false, _ condition: (String) -> Bool) throws -> String {
@@ -108,6 +115,12 @@ final class Tmux {
     private static let spawnLock = NSLock()
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+/// Whether `stty -a` output in a capture shows the terminal back in its normal cooked, echoing mode.
+func isCookedTerminal(_ screen: String) -> Bool {
+    let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" }).map(String.init))
+    return words.contains("icanon") && words.contains("echo") && words.contains("icrnl")
 }
 
 enum TmuxError: Error, CustomStringConvertible {
