@@ -119,7 +119,8 @@ func studioTerminatedAndRecovered() throws {
     let offer = try again.waitFor { $0.contains("Restore it?") }
     #expect(offer.contains("was not saved"))
     try again.send("y")
-    let restored = try again.waitFor { $0.contains("3 notes") }
+    // A capture can land in the middle of a frame being drawn: wait for the roll, not just the title.
+    let restored = try again.waitFor { $0.contains("3 notes") && row($0, "C5").contains("███▊") }
     #expect(row(restored, "C5").contains("███▊"))
     try again.send(":w recovered", "Enter")
     try again.waitFor { $0.contains("saved recovered.lilt") }
