@@ -20,17 +20,11 @@ struct BenchCorpus: ParsableCommand {
         if inputs.isEmpty {
             guard let folder = ProjectLayout.searchRoots().map({ $0.appendingPathComponent("Corpora/essen-abc") })
                 .first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-                throw ValidationError("Corpora/essen-abc is not installed: run Scripts/install-corpora, or pass paths")
+                throw CommandError("Corpora/essen-abc is not installed: run Scripts/install-corpora, or pass paths")
             }
             inputs = [folder]
         }
-        let info = ProcessInfo.processInfo
-        print("machine: \(info.activeProcessorCount) cores, \(info.physicalMemory / 1_048_576) MiB, \(info.operatingSystemVersionString)")
-        #if DEBUG
-        print("build: debug (use `swift build -c release` for real figures)")
-        #else
-        print("build: release")
-        #endif
+        print("machine: \(BenchMachine.summary), \(ProcessInfo.processInfo.operatingSystemVersionString)")
         print("input: " + inputs.map(\.path).joined(separator: ", "))
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -58,7 +58,6 @@ struct BenchGenerate: ParsableCommand {
             let melody = takes[0].tokens
             originalityMs = time { _ = index.originality(of: melody) }
         }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
         if json {
             var object: [String: Any] = ["generate64BarsMs": longMs, "variations8x16BarsMs": batchMs,
                                          "model": ["layers": config.layers, "hidden": config.hidden,
@@ -72,7 +71,8 @@ struct BenchGenerate: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("machine: \(cores) cores, OpenBLAS \(BLASInfo.coreName); model \(config.layers) × LSTM \(config.hidden), "
+        print("machine: \(BenchMachine.summary); OpenBLAS \(BLASInfo.coreName)")
+        print("model \(config.layers) × LSTM \(config.hidden), "
               + "vocabulary \(config.vocabularySize), \(music.file?.path ?? "")")
         print(String(format: "64-bar melody (1 stream, %d steps):      %8.2f ms   (target ≤ 50 ms)", takes[0].tokens.count, longMs))
         print(String(format: "8 variations of 16 bars (one batch):     %8.2f ms   (target ≤ 100 ms)", batchMs))

@@ -25,14 +25,13 @@ struct BenchRender: ParsableCommand {
     func run() throws {
         AudioLog.use(DataLocations().audioLog)
         let font = try SoundFontLocator(explicitPath: soundfont).locate()
-        print("machine     \(Self.cpuName()), \(ProcessInfo.processInfo.activeProcessorCount) cores; "
-              + "FluidSynth \(FluidSynthInfo.version); \(Self.buildKind) build")
+        print("machine     \(BenchMachine.summary); FluidSynth \(FluidSynthInfo.version)")
         print("SoundFont   \(font.path)")
 
         let clock = ContinuousClock()
         var start = clock.now
         let renderer = try OfflineRenderer(soundFont: font)
-        print(String(format: "load        %.3f s", Self.seconds(clock.now - start)))
+        print(String(format: "load        %.3f s", BenchMachine.seconds(clock.now - start)))
 
         let melody = Self.benchMelody(bars: bars, seed: 2026)
         var best = Double.infinity
@@ -40,7 +39,7 @@ struct BenchRender: ParsableCommand {
         for _ in 0..<max(1, repeats) {
             start = clock.now
             audio = try renderer.render(melody)
-            best = min(best, Self.seconds(clock.now - start))
+            best = min(best, BenchMachine.seconds(clock.now - start))
         }
         print(String(format: "render      %d bars, %d notes, %.1f s of audio (reverb on, 1 s tail) in %.3f s: "
                      + "%.0f× real time (target ≥ 60×)", bars, melody.notes.count, audio.duration, best,
@@ -75,7 +74,7 @@ struct BenchRender: ParsableCommand {
         Thread.sleep(forTimeInterval: 0.3)
         player.shutdown()
         output.close()
-        guard let origin else { throw ValidationError("the live player never started") }
+        guard let origin else { throw CommandError("the live player never started") }
 
         let bytes = try Data(contentsOf: raw)
         let pcm = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
@@ -131,20 +130,4 @@ struct BenchRender: ParsableCommand {
         return Melody.sequence(events, tempo: 120)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    static func cpuName() -> String {
-        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        return info.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
-            ?? "unknown CPU"
-    }
-
-    #if DEBUG
-    static let buildKind = "debug"
-    #else
-    static let buildKind = "release"
-    #endif
 }

@@ -22,8 +22,7 @@ struct BenchStudio: ParsableCommand {
     var bars = 64
 
     func run() throws {
-        print("machine     \(BenchRender.cpuName()), \(ProcessInfo.processInfo.activeProcessorCount) cores; "
-              + "\(BenchRender.buildKind) build")
+        print("machine     \(BenchMachine.summary)")
         let figures = StudioBenchmark.run(size: TerminalSize(width: width, height: height), frames: frames, bars: bars)
         func line(_ name: String, _ values: [Double], target: String) {
             print(String(format: "%@ median %.3f ms, p95 %.3f ms, max %.3f ms over %d (%@)",

@@ -56,8 +56,8 @@ struct BenchTrainOptions: ParsableArguments {
                 default: nil
                 }
             }
-        guard !cases.isEmpty else { throw ValidationError("--configs: choose among A and C") }
-        guard rounds >= 1, repeats >= 1 else { throw ValidationError("--rounds and --repeats must be at least 1") }
+        guard !cases.isEmpty else { throw CommandError("--configs: choose among A and C") }
+        guard rounds >= 1, repeats >= 1 else { throw CommandError("--rounds and --repeats must be at least 1") }
         let machine = MachineFacts(environment: environment, threads: threads)
         if !json { print(machine.description) }
         let torchAvailable = !noTorch && torchCanRun
@@ -176,18 +176,15 @@ private struct MachineFacts {
     var cpu: String, cores: Int, threads: Int, blasCore: String, pinned: String?
 
     init(environment: [String: String], threads: Int) {
-        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        cpu = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) }
-            ?? "unknown CPU"
-        cores = ProcessInfo.processInfo.activeProcessorCount
+        cpu = BenchMachine.cpu
+        cores = BenchMachine.cores
         self.threads = threads
         blasCore = BLASInfo.coreName
         pinned = environment["OPENBLAS_CORETYPE"]
     }
 
     var description: String {
-        "machine: \(cpu), \(cores) cores; OpenBLAS \(blasCore) kernels, \(threads) thread(s)"
+        "machine: \(cpu), \(cores) cores, \(BenchMachine.build); OpenBLAS \(blasCore) kernels, \(threads) thread(s)"
             + (pinned.map { " (pinned by OPENBLAS_CORETYPE=\($0))" } ?? " (chosen by OpenBLAS)")
     }
 

@@ -39,9 +39,9 @@ struct ConvertCommand: ParsableCommand {
         var melodies = try MusicFile.read(URL(fileURLWithPath: input), options: options)
         if let tune {
             melodies = melodies.filter { $0.source?.detail == "X:\(tune)" }
-            guard !melodies.isEmpty else { throw ValidationError("\(input): no tune X:\(tune)") }
+            guard !melodies.isEmpty else { throw CommandError("\(input): no tune X:\(tune)") }
         }
-        guard (1...128).contains(program) else { throw ValidationError("--program must be 1-128") }
+        guard (1...128).contains(program) else { throw CommandError("--program must be 1-128") }
         try MusicFile.write(melodies, to: URL(fileURLWithPath: output), program: program - 1)
         if melodies.count > 1, MusicFormat(pathExtension: URL(fileURLWithPath: output).pathExtension) == .midi {
             print("note: a MIDI file holds one melody; wrote the first of \(melodies.count) (choose one with --tune)")

@@ -35,7 +35,7 @@ struct CorpusCommand: ParsableCommand {
         func run() throws {
             guard CorpusStore.isValidName(name) else { throw CorpusError.invalidName(name) }
             let stepLength = QuarterLength.rounded(step, toDenominator: 48)
-            guard stepLength > .zero else { throw ValidationError("--step must be positive") }
+            guard stepLength > .zero else { throw CommandError("--step must be positive") }
             let parameters = EncodingParameters(step: stepLength,
                                                 acceptableDurations: anyDuration ? nil : EncodingParameters.classicDurations,
                                                 transposes: !noTranspose)

@@ -27,7 +27,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let music = try ModelArgument.load(model)
         guard let name = corpus ?? music.trainingInfo?.corpus else {
-            throw ValidationError("the model does not say which corpus it was trained on: name one with --corpus")
+            throw CommandError("the model does not say which corpus it was trained on: name one with --corpus")
         }
         let encoded = try CorpusStore(directory: DataLocations().corpora).load(name)
         var controls = GenerationControls()

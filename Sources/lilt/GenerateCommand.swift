@@ -49,12 +49,12 @@ struct GenerateCommand: ParsableCommand {
         controls.holdBias = holdBias
         controls.topP = topP
         if let scale {
-            guard let lock = ScaleLock.parse(scale) else { throw ValidationError("--scale: use key or a scale like \"D dorian\"") }
+            guard let lock = ScaleLock.parse(scale) else { throw CommandError("--scale: use key or a scale like \"D dorian\"") }
             controls.scale = lock
         }
         if let range {
             let parts = range.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] <= parts[1] else { throw ValidationError("--range: LOW-HIGH in MIDI numbers, e.g. 60-84") }
+            guard parts.count == 2, parts[0] <= parts[1] else { throw CommandError("--range: LOW-HIGH in MIDI numbers, e.g. 60-84") }
             controls.pitchRange = parts[0]...parts[1]
         }
         controls.length = steps.map { .steps($0) } ?? .bars(bars)
@@ -117,7 +117,7 @@ enum TakeWriter {
             return
         }
         guard MusicFormat(pathExtension: ext) != nil else {
-            throw ValidationError("\(url.path): write .mid, .musicxml, .abc, .krn, .wav or .json")
+            throw CommandError("\(url.path): write .mid, .musicxml, .abc, .krn, .wav or .json")
         }
         if holdsOne(url) {
             for (take, file) in zip(takes, files(for: url, count: takes.count)) {

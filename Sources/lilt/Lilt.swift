@@ -13,3 +13,11 @@ struct Lilt: ParsableCommand {
         defaultSubcommand: StudioCommand.self
     )
 }
+
+/// A failure found while a command runs (a missing model, an out-of-range index). ArgumentParser
+/// prints it as "Error: …" with exit code 1; a `ValidationError` would also print the root command's
+/// usage, which only confuses once the arguments themselves have been accepted.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -162,7 +162,7 @@ enum MelodyInput {
     static func melody(in path: String, index: Int) throws -> Melody {
         let melodies = try read(path)
         guard (1...max(melodies.count, 1)).contains(index), !melodies.isEmpty else {
-            throw ValidationError("\(path) holds \(melodies.count) melodies; --index \(index) is not one of them")
+            throw CommandError("\(path) holds \(melodies.count) melodies; --index \(index) is not one of them")
         }
         return melodies[index - 1]
     }

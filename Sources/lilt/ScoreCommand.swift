@@ -30,10 +30,10 @@ struct ScoreCommand: ParsableCommand {
         let music = try ModelArgument.load(model)
         var results: [(source: String, logprobs: [Double])] = []
         if let tokens {
-            guard files.isEmpty else { throw ValidationError("give files or --tokens, not both") }
+            guard files.isEmpty else { throw CommandError("give files or --tokens, not both") }
             results.append(("tokens", try Scoring.logProbabilities(tokens: tokens, model: music)))
         } else {
-            guard !files.isEmpty else { throw ValidationError("name melody files to score, or --tokens") }
+            guard !files.isEmpty else { throw CommandError("name melody files to score, or --tokens") }
             for file in files {
                 let melodies = try MusicFile.read(URL(fileURLWithPath: file))
                 for (index, melody) in melodies.enumerated() {
@@ -75,7 +75,7 @@ enum ModelArgument {
         let file = MusicModel.resolve(url)
         guard FileManager.default.fileExists(atPath: file.path) else {
             if path == nil {
-                throw ValidationError("no default model at \(file.path) yet: train it with `lilt train --default` "
+                throw CommandError("no default model at \(file.path) yet: train it with `lilt train --default` "
                                       + "(about two minutes), or name one with --model")
             }
             throw ComposeError.modelNotFound(path: file.path)

@@ -64,7 +64,7 @@ struct TrainCommand: ParsableCommand {
             options = DefaultModel.training
             directory = out.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(locations)
         } else {
-            guard let corpus else { throw ValidationError("name a corpus with --corpus NAME, or use --default") }
+            guard let corpus else { throw CommandError("name a corpus with --corpus NAME, or use --default") }
             encoded = try store.load(corpus)
             directory = out.map { URL(fileURLWithPath: $0) } ?? locations.models.appendingPathComponent(corpus)
         }
