@@ -161,3 +161,59 @@ func seedsFromEverySource() throws {
     #expect(throws: ComposeError.self) { try Seed.resolve(.tokens("90 _"), for: model, corpora: store) }
     #expect(throws: ComposeError.self) { try Seed.resolve(.corpusSong(name: "tiny", index: 9), for: model, corpora: store) }
 }
+
+@Test("each generated token carries the model's own probability: exp of what scoring the take gives it, whatever the sliders")
+func tokenProbabilities() throws {
+    let model = tinyModel()
+    var controls = GenerationControls()
+    controls.variations = 3
+    controls.length = .steps(40)
+    controls.stopAtEnd = false
+    controls.temperature = 0.6
+    controls.restBias = 1.5
+    controls.topP = 0.9
+    let seed = Seed(tokens: tokens("60 _ 62 _"))
+    let takes = try Composer.generate(model: model, seed: seed, controls: controls)
+    for take in takes {
+        #expect(take.tokenProbabilities.count == take.generated.count)
+        let indices = try #require(model.vocabulary.indices(of: take.tokens))
+        // Scoring the whole take (seed and all) from `/`: the last score is the closing `/`.
+        let scores = Scoring.logProbabilities(song: indices, model: model)
+        let generatedScores = scores[seed.tokens.count..<take.tokens.count]
+        for (probability, score) in zip(take.tokenProbabilities, generatedScores) {
+            #expect(abs(probability - exp(score)) < 1e-4 * max(probability, 1e-3), "\(probability) vs \(exp(score))")
+        }
+        #expect(take.tokenProbabilities.allSatisfy { $0 > 0 && $0 < 1 })
+    }
+    // The takes differ, and so do their probabilities.
+    #expect(takes[0].tokenProbabilities != takes[1].tokenProbabilities)
+}
+
+@Test("a generated note's probability is that of its onset token; seed notes and rests have none")
+func noteProbabilities() throws {
+    let model = tinyModel()
+    var controls = GenerationControls()
+    controls.length = .steps(48)
+    controls.stopAtEnd = false
+    controls.holdBias = 1
+    let seed = Seed(tokens: tokens("60 _ 62 _"))
+    let take = try #require(try Composer.generate(model: model, seed: seed, controls: controls).first)
+    let step = QuarterLength(1, 4)
+    var checked = 0
+    for note in take.melody.notes {
+        let index = (note.onset / step).numerator
+        let probability = take.probability(ofNoteAt: note.onset)
+        if note.isRest || index < seed.tokens.count {
+            #expect(probability == nil)
+        } else {
+            #expect(probability == take.tokenProbabilities[index - seed.tokens.count])
+            checked += 1
+        }
+    }
+    #expect(checked >= 3)
+    // Off the grid, or on a hold: nothing.
+    #expect(take.probability(ofNoteAt: QuarterLength(9, 8)) == nil)
+    if let hold = take.generated.firstIndex(of: .hold) {
+        #expect(take.probability(ofNoteAt: step * QuarterLength(hold)) == nil)
+    }
+}

@@ -57,6 +57,43 @@ func continueFromCursor() throws {
     #expect(app.state.session == before)
 }
 
+@Test("continued and variation notes carry the model's probability of their onset token, kept exactly through save and load")
+func generatedProbabilities() throws {
+    let url = try modelFile()
+    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
+                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
+    wait(app) { app.state.modelName != nil }
+    press(app, "izxcv")
+    press(app, .escape)
+    press(app, "c")
+    wait(app) { !app.state.isGenerating }
+    let generated = app.state.session.notes.filter { $0.origin == .generated }
+    #expect(generated.count >= 3)
+    #expect(generated.allSatisfy { ($0.probability ?? 0) > 0 && ($0.probability ?? 1) < 1 })
+    // They are the model's own figures: exp of its score of the take's tokens at each note's onset.
+    let model = try MusicModel.load(from: url)
+    let take = try #require(app.state.session.takes.last)
+    let provenance = try JSONDecoder().decode(TakeProvenance.self, from: Data(take.provenance.utf8))
+    let again = try Composer.regenerate(provenance, model: model)
+    let indices = try #require(model.vocabulary.indices(of: again.tokens))
+    let scores = Scoring.logProbabilities(song: indices, model: model)
+    for note in generated {
+        let step = (note.onset / model.encoding.step).numerator
+        #expect(abs(try #require(note.probability) - exp(scores[step])) < 1e-4, "note at \(note.onset)")
+    }
+    #expect(Set(generated.compactMap(\.probability)).count > 1)
+
+    // Save → load → save: the same bytes and the same probabilities, bit for bit.
+    let bytes = SessionFile.encode(app.state.session)
+    let loaded = try SessionFile.decode(bytes, file: "test.lilt")
+    #expect(loaded == app.state.session)
+    #expect(SessionFile.encode(loaded) == bytes)
+
+    press(app, "g")
+    wait(app) { !app.state.variations.isEmpty }
+    #expect(app.state.variations.allSatisfy { notes in notes.allSatisfy { $0.probability != nil } })
+}
+
 @Test("g writes variations; J/K browse them, a compares, Enter keeps one; Esc drops them")
 func variations() throws {
     let app = try studioWithModel()

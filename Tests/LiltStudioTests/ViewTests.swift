@@ -70,6 +70,41 @@ func rollPlayheadAndMarkers() {
     #expect(canvas.row(text: 2).hasPrefix("C4   ===]"))   // the second half of C4, two cells a step
 }
 
+@Test("generated notes are shaded by the probability the model gave them: colour and glyph differ by level")
+func rollProbabilityShades() {
+    var session = ComposingSession()
+    // Four generated quarter notes on C4 D4 E4 F4, one per probability level, and one without a probability.
+    let probabilities: [Double?] = [0.9, 0.45, 0.2, 0.04, nil]
+    for (index, probability) in probabilities.enumerated() {
+        session.insert(SessionNote(pitch: 60 + 2 * index, onset: QuarterLength(index), duration: 1, origin: .generated,
+                                   probability: probability))
+    }
+    session.cursor = 8
+    var state = StudioState(session: session, unicode: true)
+    state.topPitch = 72
+    state.zoom = 1
+    var canvas = Canvas(width: 60, height: 16)
+    PianoRollView.draw(state, in: Rect(x: 0, y: 0, width: 60, height: 16), on: &canvas)
+    let gutter = StudioLayout.gutter
+    // The first cell of each note: row 1 is C5 (72), so pitch p is row 1 + 72 − p; note i starts 4 i cells in.
+    let cells = probabilities.indices.map { canvas[gutter + 4 * $0, 1 + 72 - (60 + 2 * $0)] }
+    let styles = cells.map(\.style), glyphs = cells.map(\.character)
+    #expect(Set(styles.prefix(4)).count == 4, "\(styles)")
+    #expect(glyphs.prefix(4) == ["█", "▓", "▒", "░"])
+    #expect(styles[0].foreground == .brightMagenta && styles[0].bold)
+    #expect(styles[3].dim)
+    // Every level is told apart from the seed's and the edited notes' colours.
+    #expect(styles.allSatisfy { $0 != Palette.seed && $0 != Palette.edited })
+    // Without a probability: the plain generated colour, a full body.
+    #expect(styles[4] == Palette.generated && glyphs[4] == "█")
+    // The note ends keep their end glyph.
+    #expect(canvas[gutter + 3, 1 + 72 - 60].character == "▊")
+    // Two generated notes with different probabilities in one level share the shade; across levels they differ.
+    #expect(Palette.style(for: SessionNote(pitch: 60, onset: 0, duration: 1, origin: .generated, probability: 0.7))
+            == Palette.style(for: SessionNote(pitch: 60, onset: 0, duration: 1, origin: .generated, probability: 0.95)))
+    #expect(Palette.probabilityLevel(0.05) == 0 && Palette.probabilityLevel(0.1) == 1 && Palette.probabilityLevel(0.6) == 3)
+}
+
 @Test("sliders show their values with the bar filled in proportion; the focused one is highlighted")
 func slidersView() {
     var state = threeNotes()

@@ -23,6 +23,11 @@ public final class StreamingGenerator {
     public private(set) var step = 0
     /// Generated token indices per variation (seed excluded).
     public private(set) var generated: [[Int]]
+    /// Per variation, for each generated token, the probability the model itself gave it: the softmax of
+    /// the network's logits at temperature 1, before the biases, masks, temperature and top-p that shaped
+    /// the distribution it was drawn from. This is the figure `lilt score` reports (exp of its
+    /// log-probability), so it says how likely the model found the token, whatever the sliders were.
+    public private(set) var tokenProbabilities: [[Double]]
     /// Whether each variation has finished (ended its song or reached the length).
     public private(set) var finished: [Bool]
     /// The model ended the song in each variation.
@@ -37,7 +42,8 @@ public final class StreamingGenerator {
     var temperatures: [Double]
     var entropySums: [Double]
     var bias: [Double]
-    var probabilities: [Double]
+    /// The distribution the next token is drawn from (one stream at a time).
+    var distribution: [Double]
     var order: [Int]
     let seedIndices: [Int]
 
@@ -62,10 +68,11 @@ public final class StreamingGenerator {
         temperatures = [Double](repeating: controls.temperature, count: batch)
         entropySums = [Double](repeating: 0, count: batch)
         generated = [[Int]](repeating: [], count: batch)
+        tokenProbabilities = [[Double]](repeating: [], count: batch)
         finished = [Bool](repeating: false, count: batch)
         endedSong = [Bool](repeating: false, count: batch)
         bias = []
-        probabilities = [Double](repeating: 0, count: v)
+        distribution = [Double](repeating: 0, count: v)
         order = Array(0..<v)
         session.step(tokens: feed, logits: &logits)
         for token in seedIndices {
@@ -133,7 +140,7 @@ public final class StreamingGenerator {
         guard !isFinished else { return drawn }
         for b in 0..<batch where !finished[b] {
             let entropy = fillDistribution(stream: b)
-            let token = Sampler.sample(probabilities, uniform: generators[b].nextUnitDouble())
+            let token = Sampler.sample(distribution, uniform: generators[b].nextUnitDouble())
             entropySums[b] += entropy
             if let target = controls.targetEntropy {
                 temperatures[b] = min(4, max(0.1, temperatures[b] * exp(0.5 * (target - entropy))))
@@ -145,6 +152,7 @@ public final class StreamingGenerator {
                 continue
             }
             generated[b].append(token)
+            tokenProbabilities[b].append(modelProbability(of: token, stream: b))
             drawn[b] = model.vocabulary.tokens[token]
             feed[b] = token
             if generated[b].count >= totalSteps { finished[b] = true }
@@ -163,36 +171,46 @@ public final class StreamingGenerator {
         return takes()
     }
 
-    /// Writes stream `b`'s distribution into `probabilities`; returns its entropy (nats).
+    /// The probability of `token` under the softmax of stream `b`'s raw logits (temperature 1, no bias).
+    private func modelProbability(of token: Int, stream b: Int) -> Double {
+        let v = model.vocabulary.count, base = b * v
+        var maximum = -Double.infinity
+        for i in 0..<v { maximum = max(maximum, Double(logits[base + i])) }
+        var total = 0.0
+        for i in 0..<v { total += exp(Double(logits[base + i]) - maximum) }
+        return exp(Double(logits[base + token]) - maximum) / total
+    }
+
+    /// Writes stream `b`'s distribution into `distribution`; returns its entropy (nats).
     private func fillDistribution(stream b: Int) -> Double {
         let v = model.vocabulary.count, base = b * v
         let temperature = controls.targetEntropy == nil ? controls.temperature : temperatures[b]
         var maximum = -Double.infinity
         for i in 0..<v {
             let z = (Double(logits[base + i]) + bias[i]) / temperature
-            probabilities[i] = z
+            distribution[i] = z
             if z > maximum { maximum = z }
         }
         if maximum == -.infinity {
             // Everything masked: fall back to the unbiased logits.
-            for i in 0..<v { probabilities[i] = Double(logits[base + i]) / temperature }
-            maximum = probabilities.max() ?? 0
+            for i in 0..<v { distribution[i] = Double(logits[base + i]) / temperature }
+            maximum = distribution.max() ?? 0
         }
         var total = 0.0
         for i in 0..<v {
-            let p = probabilities[i] == -.infinity ? 0 : exp(probabilities[i] - maximum)
-            probabilities[i] = p
+            let p = distribution[i] == -.infinity ? 0 : exp(distribution[i] - maximum)
+            distribution[i] = p
             total += p
         }
         var entropy = 0.0
         for i in 0..<v {
-            let p = probabilities[i] / total
-            probabilities[i] = p
+            let p = distribution[i] / total
+            distribution[i] = p
             if p > 0 { entropy -= p * log(p) }
         }
         if controls.topP < 1 {
             for i in 0..<v { order[i] = i }
-            let p = probabilities
+            let p = distribution
             order.sort { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
             var kept = 0.0, cut = v
             for (rank, index) in order.enumerated() {
@@ -201,9 +219,9 @@ public final class StreamingGenerator {
             }
             var remaining = 0.0
             for rank in 0..<v {
-                if rank >= cut { probabilities[order[rank]] = 0 } else { remaining += probabilities[order[rank]] }
+                if rank >= cut { distribution[order[rank]] = 0 } else { remaining += distribution[order[rank]] }
             }
-            for i in 0..<v { probabilities[i] /= remaining }
+            for i in 0..<v { distribution[i] /= remaining }
         }
         return entropy
     }
@@ -226,6 +244,7 @@ public final class StreamingGenerator {
                 changes: changes, variation: b)
             return Take(tokens: tokens, seedLength: seed.tokens.count, endedSong: endedSong[b],
                         meanEntropy: entropySums[b] / Double(max(1, generated[b].count + (endedSong[b] ? 1 : 0))),
+                        tokenProbabilities: tokenProbabilities[b], step: model.encoding.step,
                         melody: melody, provenance: provenance)
         }
     }

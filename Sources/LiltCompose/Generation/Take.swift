@@ -33,12 +33,28 @@ public struct Take: Sendable, Equatable {
     public var endedSong: Bool
     /// Mean entropy (nats) of the distributions the generated tokens were drawn from.
     public var meanEntropy: Double
+    /// For each generated token, the probability the model gave it (softmax of its logits at temperature
+    /// 1, before biases and masks; see `StreamingGenerator.tokenProbabilities`).
+    public var tokenProbabilities: [Double]
+    /// The grid step in quarter notes: token `i` of `tokens` starts at `i × step` in `melody`.
+    public var step: QuarterLength
     /// The melody in the output key (the seed's, unless `transposeBack` was off), on the grid.
     public var melody: Melody
     public var provenance: TakeProvenance
 
     /// The generated tokens only.
     public var generated: ArraySlice<TimeStepToken> { tokens[seedLength...] }
+
+    /// The probability the model gave the generated note starting at `onset` (quarter notes in `melody`):
+    /// that of its onset token, since the hold tokens after it only say how long it lasts. Nil for a
+    /// position in the seed, off the grid, or where no generated note starts.
+    public func probability(ofNoteAt onset: QuarterLength) -> Double? {
+        let steps = onset / step
+        guard steps.denominator == 1 else { return nil }
+        let index = steps.numerator - seedLength
+        guard index >= 0, index < tokenProbabilities.count, case .note = tokens[seedLength + index] else { return nil }
+        return tokenProbabilities[index]
+    }
 
     /// The provenance as compact JSON (sorted keys).
     public var provenanceJSON: String {

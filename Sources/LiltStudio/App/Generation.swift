@@ -49,7 +49,8 @@ final class GenerationWorker: Sendable {
                 result.takes = takes.map { take in
                     take.melody.notes.compactMap { note in
                         guard let pitch = note.pitch, note.onset >= request.start, note.duration > .zero else { return nil }
-                        return SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: .generated)
+                        return SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: .generated,
+                                           probability: take.probability(ofNoteAt: note.onset))
                     }
                 }
                 result.provenance = takes.map(\.provenanceJSON)

@@ -5,9 +5,18 @@ import LiltTerminal
 public enum Palette {
     public static let seed = CellStyle(foreground: .cyan)
     public static let edited = CellStyle(foreground: .green)
-    public static let generatedSure = CellStyle(foreground: .brightMagenta, bold: true)
+    /// A generated note without a known probability (a training sample, a session from before they were kept).
     public static let generated = CellStyle(foreground: .magenta)
-    public static let generatedUnsure = CellStyle(foreground: .magenta, dim: true)
+    /// Generated notes by the probability the model gave them, least likely first (see `probabilityLevel`).
+    public static let generatedLevels: [CellStyle] = [
+        CellStyle(foreground: .magenta, dim: true),
+        CellStyle(foreground: .magenta),
+        CellStyle(foreground: .brightMagenta),
+        CellStyle(foreground: .brightMagenta, bold: true),
+    ]
+    /// The lower bounds of the probability levels above level 0: below 0.1 is level 0, 0.1…0.3 level 1,
+    /// 0.3…0.6 level 2, 0.6 and above level 3.
+    public static let probabilityThresholds = [0.1, 0.3, 0.6]
     public static let playhead = TerminalColor.yellow
     public static let selection = TerminalColor.blue
     public static let blackKeyRow = TerminalColor.black
@@ -17,6 +26,11 @@ public enum Palette {
     public static let error = CellStyle(foreground: .brightRed, bold: true)
     public static let focused = CellStyle(foreground: .black, background: .yellow, bold: true)
 
+    /// The shade level (0 least likely … 3 most) of a generated note's probability.
+    public static func probabilityLevel(_ probability: Double) -> Int {
+        probabilityThresholds.filter { probability >= $0 }.count
+    }
+
     /// The style of a note by where it came from (generated notes by the probability the model gave them).
     public static func style(for note: SessionNote) -> CellStyle {
         switch note.origin {
@@ -24,13 +38,22 @@ public enum Palette {
         case .edited: return edited
         case .generated:
             guard let p = note.probability else { return generated }
-            return p >= 0.5 ? generatedSure : p >= 0.2 ? generated : generatedUnsure
+            return generatedLevels[probabilityLevel(p)]
         }
+    }
+
+    /// The glyph of a note's body: generated notes with a known probability are shaded by its level as
+    /// well as coloured, so the levels stay apart on terminals without dim or bright colours.
+    static func body(for note: SessionNote, glyphs: Glyphs) -> Unicode.Scalar {
+        guard note.origin == .generated, let p = note.probability else { return glyphs.noteBody }
+        return glyphs.noteShades[probabilityLevel(p)]
     }
 
     public struct Glyphs: Sendable {
         public var noteBody: Unicode.Scalar
         public var noteEnd: Unicode.Scalar
+        /// Note bodies by probability level, least likely first; the last is `noteBody`.
+        public var noteShades: [Unicode.Scalar]
         public var barLine: Unicode.Scalar
         public var beat: Unicode.Scalar
         public var playhead: Unicode.Scalar
@@ -47,11 +70,11 @@ public enum Palette {
         public var corners: [Unicode.Scalar]
     }
 
-    public static let unicode = Glyphs(noteBody: "█", noteEnd: "▊", barLine: "│", beat: "┊", playhead: "│",
+    public static let unicode = Glyphs(noteBody: "█", noteEnd: "▊", noteShades: ["░", "▒", "▓", "█"], barLine: "│", beat: "┊", playhead: "│",
                                        playheadMarker: "▼", above: "▲", below: "▼", before: "◀", after: "▶",
                                        sliderFull: "█", sliderEmpty: "░", sliderKnob: "▌",
                                        horizontal: "─", vertical: "│", corners: ["┌", "┐", "└", "┘"])
-    public static let ascii = Glyphs(noteBody: "=", noteEnd: "]", barLine: "|", beat: ":", playhead: "|",
+    public static let ascii = Glyphs(noteBody: "=", noteEnd: "]", noteShades: [".", "-", "+", "="], barLine: "|", beat: ":", playhead: "|",
                                      playheadMarker: "v", above: "^", below: "v", before: "<", after: ">",
                                      sliderFull: "#", sliderEmpty: "-", sliderKnob: "|",
                                      horizontal: "-", vertical: "|", corners: ["+", "+", "+", "+"])

@@ -72,6 +72,7 @@ public enum PianoRollView {
             if row < 0 { above += 1; continue }
             if row >= rows { below += 1; continue }
             let style = Palette.style(for: note)
+            let body = Palette.body(for: note, glyphs: glyphs)
             let firstX = grid.x + (start - firstStep) * zoom
             let lastX = grid.x + (end - firstStep) * zoom - 1
             for x in max(firstX, grid.x)...min(lastX, grid.maxX - 1) {
@@ -79,7 +80,7 @@ public enum PianoRollView {
                 let step = firstStep + (x - grid.x) / zoom
                 if let selection, selection.contains(step) { cellStyle.background = Palette.selection }
                 if step == playheadStep { cellStyle.background = Palette.playhead }
-                canvas.put(x == lastX ? glyphs.noteEnd : glyphs.noteBody, x: x, y: grid.y + row, style: cellStyle)
+                canvas.put(x == lastX ? glyphs.noteEnd : body, x: x, y: grid.y + row, style: cellStyle)
             }
         }
 
