@@ -19,13 +19,16 @@
 //                        (applies from the next step, recorded); takes() → [Take]. Not Sendable: create
 //                        and drive it on the one thread or task that owns it, hand out its tokens/takes
 //   Composer.generate(model:seed:controls:) → [Take];  Composer.regenerate(provenance, model:) → Take
-//   Take: tokens (model key), seedLength, melody (output key), meanEntropy, provenance (TakeProvenance:
-//         model path + hash, seed, controls, changes, variation); Take.jsonDump(takes) for `.json` files
+//   Take: tokens (model key), seedLength, melody (output key), meanEntropy, tokenProbabilities (the
+//         model's own probability of each generated token), probability(ofNoteAt:) (a note's onset token),
+//         provenance (TakeProvenance: model path + hash, seed, controls, changes, variation);
+//         Take.jsonDump(takes) for `.json` files
 //
 // Training (Training/)
 //   TrainingJob(corpus:model: ModelOptions, options: TrainingOptions, directory:resume:onEvent:), or
 //   TrainingJob(corpusNamed: "erk", model:options:) (folder $XDG_DATA_HOME/lilt/models/NAME)
-//     start() (own thread), cancel(), drainEvents() → [TrainingJobEvent], wait(); writes best/latest
+//     start() (own thread), cancel(), pause()/unpause() (held at a window boundary, in memory),
+//     pauseState, drainEvents() → [TrainingJobEvent], wait(); writes best/latest
 //     .safetensors, metrics.csv, samples.txt into `directory`
 //
 // Evaluation (Evaluation/)

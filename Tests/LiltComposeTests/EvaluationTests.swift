@@ -2,6 +2,7 @@ import Foundation
 import LiltCompose
 import LiltMusic
 import LiltNN
+import Synchronization
 import Testing
 
 @Test("originality finds a planted copied span of known length exactly, and 0 for pitches absent from the corpus")
@@ -110,4 +111,87 @@ func trainingAndHeldOut() throws {
     let best = try #require(lines.last { $0.last == "1" })
     let validationLoss = try #require(Double(best[5]))
     #expect(abs(result.crossEntropy - validationLoss) < 1e-3, "\(result.crossEntropy) vs \(validationLoss)")
+}
+
+/// The batches a job reported, and the job itself for the callback.
+private final class BatchLog: Sendable {
+    let batches = Mutex<[BatchProgress]>([])
+    let job = Mutex<TrainingJob?>(nil)
+    var count: Int { batches.withLock { $0.count } }
+    var all: [BatchProgress] { batches.withLock { $0 } }
+}
+
+/// A small training job on the samples corpus; `onBatch` sees the job and each batch as it ends.
+private func smallJob(in folder: URL, onBatch: @escaping @Sendable (TrainingJob, BatchProgress) -> Void = { _, _ in })
+    -> (TrainingJob, BatchLog) {
+    let corpus = CorpusImporter().importCorpus(name: "samples", paths: [packageRoot.appendingPathComponent("Corpora/samples")])
+    var options = TrainingOptions()
+    options.epochs = 2
+    options.sequenceLength = 16
+    options.batchSize = 8
+    options.threads = 1
+    let log = BatchLog()
+    let job = TrainingJob(corpus: corpus, model: ModelOptions(layers: 1, hidden: 16, dropout: 0), options: options,
+                          directory: folder, sampleSteps: 8) { event in
+        guard case .trainer(.batch(let batch)) = event else { return }
+        log.batches.withLock { $0.append(batch) }
+        if let job = log.job.withLock({ $0 }) { onBatch(job, batch) }
+    }
+    log.job.withLock { $0 = job }
+    return (job, log)
+}
+
+/// Waits (up to 30 s) until `condition` holds.
+private func waitUntil(_ condition: () -> Bool) {
+    let deadline = Date().addingTimeInterval(30)
+    while !condition(), Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+}
+
+@Test("pause holds training at the next batch boundary; unpaused, it gives exactly the losses of a run never paused")
+func pauseAndUnpause() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (plain, plainBatches) = smallJob(in: folder.appendingPathComponent("plain"))
+    plain.start()
+    #expect(try plain.wait() == .finished)
+    let reference = plainBatches.all
+    #expect(reference.count > 6)
+
+    // Pause from inside the run, right after batch 3, so the boundary is known.
+    let (job, batches) = smallJob(in: folder.appendingPathComponent("paused")) { job, batch in
+        if batch.epoch == 1 && batch.batch == 3 { job.pause() }
+    }
+    #expect(job.pauseState == .running)
+    job.start()
+    waitUntil { job.pauseState == .paused }
+    #expect(job.pauseState == .paused)
+    let held = batches.count
+    #expect(held == 3, "held after the batch in progress when asked")
+    Thread.sleep(forTimeInterval: 0.4)
+    #expect(batches.count == held, "no batch runs while paused")
+    #expect(job.result == nil)
+    job.unpause()
+    #expect(try job.wait() == .finished)
+    let resumed = batches.all
+    #expect(resumed.map(\.loss) == reference.map(\.loss))
+    #expect(resumed.map(\.gradientNorm) == reference.map(\.gradientNorm))
+    #expect(resumed.map(\.batch) == reference.map(\.batch))
+    #expect(job.pauseState == .running)
+}
+
+@Test("stop works while paused: the run ends at once without another batch")
+func stopWhilePaused() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (job, batches) = smallJob(in: folder) { job, batch in
+        if batch.batch == 2 { job.pause() }
+    }
+    job.start()
+    waitUntil { job.pauseState == .paused }
+    #expect(job.pauseState == .paused)
+    job.cancel()
+    #expect(try job.wait() == .cancelled)
+    #expect(batches.count == 2)
+    // It saved where it stood, so `lilt train --resume` can go on.
+    #expect(FileManager.default.fileExists(atPath: job.latestURL.path))
 }

@@ -1,4 +1,6 @@
 import Foundation
+import LiltCompose
+import LiltNN
 import LiltStudio
 import LiltTerminal
 import Testing
@@ -113,4 +115,60 @@ func trainingPaneInStudio() {
     #expect(try! #require(narrow.training).y > narrow.roll.y)
     state.showTraining = false
     #expect(!StudioView.render(state, size: TerminalSize(width: 160, height: 40)).text.contains("epoch 2/4"))
+}
+
+/// Runs the loop until `condition` holds (or 30 s pass).
+private func waitLoop(_ app: StudioApp, until condition: () -> Bool) {
+    let deadline = Date().addingTimeInterval(30)
+    while !condition(), Date() < deadline { app.step(timeout: 0.01) }
+}
+
+@Test("t pauses training in place: the pane says paused and the curve stands still; t goes on, and stop works while paused")
+func studioTrainingPause() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-studio-pause-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    // A Corpora folder with the samples only, so the default corpus is the small one.
+    let corpora = scratch.appendingPathComponent("Corpora")
+    try FileManager.default.createDirectory(at: corpora, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: root.appendingPathComponent("Corpora/samples"), to: corpora.appendingPathComponent("samples"))
+    var options = TrainingOptions()
+    options.epochs = 500
+    options.sequenceLength = 16
+    options.batchSize = 8
+    options.threads = 1
+    var environment = StudioEnvironment()
+    environment.training = TrainingSetup(
+        locations: DataLocations(environment: ["HOME": scratch.path, "XDG_DATA_HOME": scratch.appendingPathComponent("data").path,
+                                               "XDG_CACHE_HOME": scratch.appendingPathComponent("cache").path]),
+        corporaFolder: corpora, model: ModelOptions(layers: 1, hidden: 16, dropout: 0), options: options)
+    let terminal = MemoryTerminal(width: 160, height: 40)
+    let app = StudioApp(terminal: terminal, environment: environment)
+    func batches() -> Int { app.state.training?.batches.count ?? 0 }
+
+    press(app, "t")
+    waitLoop(app) { batches() >= 3 }
+    #expect(app.state.training?.phase == .running)
+    press(app, "t")
+    waitLoop(app) { app.state.training?.phase == .paused }
+    #expect(app.state.training?.phase == .paused)
+    app.draw()
+    let pane = try #require(StudioLayout(size: TerminalSize(width: 160, height: 40), showsTraining: true).training)
+    #expect(terminal.screen.row(text: pane.y + 1).dropFirst(pane.x).hasPrefix(" paused  epoch "))
+    let held = batches()
+    let deadline = Date().addingTimeInterval(0.4)
+    while Date() < deadline { app.step(timeout: 0.02) }
+    #expect(batches() == held, "no batch while paused")
+
+    press(app, "t")
+    #expect(app.state.training?.phase == .running)
+    waitLoop(app) { batches() >= held + 3 }
+    #expect(batches() >= held + 3, "training went on")
+
+    press(app, "t")
+    waitLoop(app) { app.state.training?.phase == .paused }
+    press(app, ":train stop")
+    press(app, .enter)
+    waitLoop(app) { app.state.training?.phase == .stopped }
+    #expect(app.state.training?.phase == .stopped)
 }

@@ -34,7 +34,9 @@ public enum TrainingJobEvent: Sendable, Equatable {
 /// epoch) and `samples.txt` (a melody sampled after each epoch). Runs the LiltNN trainer on a thread of
 /// its own; events are queued for `drainEvents()` (the studio, once a frame) and also passed to
 /// `onEvent` on the training thread (the command line). `cancel()` stops at the next window boundary
-/// after saving `latest`.
+/// after saving `latest`. `pause()` holds the training thread at the next window boundary, with the
+/// model, optimizer state and data order kept in memory; `unpause()` lets it go on from exactly there, so
+/// a paused run computes the same losses as one never paused. `cancel()` also ends a paused run.
 public final class TrainingJob: Sendable {
     public let corpus: EncodedCorpus
     public let model: ModelOptions
@@ -46,12 +48,26 @@ public final class TrainingJob: Sendable {
     let onEvent: (@Sendable (TrainingJobEvent) -> Void)?
     private let state = Mutex(State())
     private let done = DispatchSemaphore(value: 0)
+    /// Signalled by `unpause()` and `cancel()` to wake a training thread held by a pause.
+    private let wake = DispatchSemaphore(value: 0)
 
     struct State {
         var events: [TrainingJobEvent] = []
         var cancelled = false
+        var pauseRequested = false
+        var held = false
         var started = false
         var result: Result<StopReason, TrainingJobError>? = nil
+    }
+
+    /// Where a run stands with respect to `pause()`.
+    public enum PauseState: Sendable, Equatable {
+        /// Not asked to pause (or unpaused).
+        case running
+        /// Asked to pause; the window in progress is finishing.
+        case pausing
+        /// Held at a window boundary: no window runs until `unpause()` or `cancel()`.
+        case paused
     }
 
     public init(corpus: EncodedCorpus, model: ModelOptions = ModelOptions(), options: TrainingOptions = TrainingOptions(),
@@ -108,10 +124,47 @@ public final class TrainingJob: Sendable {
         thread.start()
     }
 
-    /// Asks the run to stop at the next window boundary (it saves `latest` first).
-    public func cancel() { state.withLock { $0.cancelled = true } }
+    /// Asks the run to stop at the next window boundary (it saves `latest` first); a paused run stops at once.
+    public func cancel() {
+        state.withLock { $0.cancelled = true }
+        wake.signal()
+    }
 
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    /// Holds the training thread at the next window boundary (before the next window, or before the
+    /// first window of the next epoch) until `unpause()` or `cancel()`. Time held is not training time:
+    /// it counts neither towards steps/s nor towards the time limit.
+    public func pause() { state.withLock { $0.pauseRequested = true } }
+
+    /// Lets a paused run go on from where it was held, in the same process, with nothing reloaded.
+    public func unpause() {
+        state.withLock { $0.pauseRequested = false }
+        wake.signal()
+    }
+
+    /// Running, asked to pause, or held.
+    public var pauseState: PauseState {
+        state.withLock { state in
+            guard state.pauseRequested, state.result == nil, !state.cancelled else { return .running }
+            return state.held ? .paused : .pausing
+        }
+    }
+
+    /// Called by the trainer before every window: holds the thread while a pause is asked for, then says
+    /// whether to stop.
+    private func holdWhilePausedThenCheckStop() -> Bool {
+        while true {
+            let hold = state.withLock { state in
+                state.held = state.pauseRequested && !state.cancelled
+                return state.held
+            }
+            guard hold else { return isCancelled }
+            // `unpause()` and `cancel()` signal; a signal left over from an earlier one only costs
+            // one more look at the state.
+            wake.wait()
+        }
+    }
 
     /// The events since the last call.
     public func drainEvents() -> [TrainingJobEvent] {
@@ -170,7 +223,7 @@ public final class TrainingJob: Sendable {
         trainer.checkpoints = CheckpointTarget(directory: directory, metadata: metadata)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var failure: Error?
-        let reason = try trainer.run(shouldStop: { [self] in isCancelled }) { event in
+        let reason = try trainer.run(shouldStop: { [self] in holdWhilePausedThenCheckStop() }) { event in
             publish(.trainer(event))
             guard case .epoch(let summary) = event else { return }
             do {

@@ -9,8 +9,6 @@ final class StudioTraining {
     let corpus: EncodedCorpus
     let directory: URL
     var batchesPerEpoch = 1
-    /// A job was asked to pause (cancelled, to be resumed from `latest`).
-    var pausing = false
 
     init(corpus: EncodedCorpus, directory: URL) {
         self.corpus = corpus
@@ -20,15 +18,23 @@ final class StudioTraining {
 
 extension StudioApp {
     /// `t`: starts training (the default model on the default corpus, or `--corpus`), pauses it, or resumes it.
+    /// A pause holds the training thread at the next batch boundary with everything in memory; resuming
+    /// goes on from exactly there.
     func toggleTraining() {
-        if let training, let job = training.job, job.result == nil {
-            training.pausing = true
-            job.cancel()
-            state.message = StudioMessage("pausing after this window (t resumes)")
+        if let training, let job = training.job, job.result == nil, !job.isCancelled {
+            if job.pauseState == .running {
+                job.pause()
+                state.training?.phase = .pausing
+                state.message = StudioMessage("pausing after this batch (t resumes, :train stop stops)")
+            } else {
+                job.unpause()
+                state.training?.phase = .running
+                state.message = StudioMessage("training resumed where it paused")
+            }
             return
         }
         if let training {
-            start(training, resume: state.training?.phase == .paused)
+            start(training)
             return
         }
         guard let setup = environment.training else {
@@ -57,28 +63,24 @@ extension StudioApp {
         guard let setup = environment.training else { return }
         let training = StudioTraining(corpus: corpus, directory: setup.directory(corpus: corpus.name))
         self.training = training
-        start(training, resume: false)
+        start(training)
     }
 
-    private func start(_ training: StudioTraining, resume: Bool) {
+    private func start(_ training: StudioTraining) {
         guard let setup = environment.training else { return }
-        let canResume = resume && FileManager.default.fileExists(atPath: training.directory.appendingPathComponent("latest.safetensors").path)
         let job = TrainingJob(corpus: training.corpus, model: setup.model, options: setup.options,
-                              directory: training.directory, resume: canResume)
-        training.job = training.job == nil || !canResume ? job : job
-        training.pausing = false
+                              directory: training.directory)
+        training.job = job
         let size = "\(setup.model.layers)×\(setup.model.hidden)"
-        var progress = canResume ? (state.training ?? TrainingProgress(title: "", vocabularySize: 2))
-                                 : TrainingProgress(title: "", vocabularySize: training.corpus.vocabulary.count,
-                                                    totalEpochs: setup.options.epochs)
+        var progress = TrainingProgress(title: "", vocabularySize: training.corpus.vocabulary.count,
+                                        totalEpochs: setup.options.epochs)
         progress.title = "\(size) LSTM on \(training.corpus.name) (\(training.corpus.songs.count) songs)"
         progress.vocabularySize = training.corpus.vocabulary.count
         progress.phase = .starting
         state.training = progress
         state.showTraining = true
         job.start()
-        state.message = StudioMessage((canResume ? "training resumed" : "training started")
-                                      + ": keep composing; each new best model is swapped in for generation")
+        state.message = StudioMessage("training started: keep composing; each new best model is swapped in for generation")
     }
 
     /// `:train stop`.
@@ -87,7 +89,6 @@ extension StudioApp {
             state.message = StudioMessage("no training is running")
             return
         }
-        training.pausing = false
         job.cancel()
         state.message = StudioMessage("stopping training (the best model so far is kept)")
     }
@@ -96,14 +97,21 @@ extension StudioApp {
     func drainTraining() -> Bool {
         guard let training, let job = training.job else { return false }
         let events = job.drainEvents()
+        // A pause is seen in the job's state, not in an event: the pane says "paused" once the
+        // training thread is held.
+        if events.isEmpty, state.training?.phase == .pausing, job.pauseState == .paused {
+            state.training?.phase = .paused
+            state.message = StudioMessage("training paused (t resumes)")
+            return true
+        }
         guard !events.isEmpty, var progress = state.training else { return false }
         for event in events {
             switch event {
             case .trainer(.started(let batches, _, _, _)):
                 training.batchesPerEpoch = max(1, batches)
-                progress.phase = .running
+                if progress.phase != .pausing { progress.phase = .running }
             case .trainer(.batch(let batch)):
-                progress.phase = .running
+                if progress.phase != .pausing { progress.phase = .running }
                 progress.epoch = batch.epoch
                 progress.stepsPerSecond = batch.stepsPerSecond
                 let position = Double(batch.epoch - 1) + Double(batch.batch) / Double(max(1, batch.batchesPerEpoch))
@@ -133,14 +141,18 @@ extension StudioApp {
                 progress.sample = "epoch \(epoch) sample: \(notes.count) notes (S to hear it)"
                 state.message = StudioMessage("epoch \(epoch): a sample melody is ready, S previews it")
             case .finished(let reason):
-                progress.phase = training.pausing ? .paused : reason == .cancelled ? .stopped : .finished
+                progress.phase = reason == .cancelled ? .stopped : .finished
                 progress.eta = nil
                 if FileManager.default.fileExists(atPath: job.modelURL.path) { loadModel(job.modelURL, quiet: true) }
-                state.message = StudioMessage(training.pausing ? "training paused (t resumes)" : "training ended: \(reason)")
+                state.message = StudioMessage("training ended: \(reason)")
             case .failed(let reason):
                 progress.phase = .failed
                 state.message = StudioMessage("training failed: \(reason)", isError: true)
             }
+        }
+        if progress.phase == .pausing, job.pauseState == .paused {
+            progress.phase = .paused
+            state.message = StudioMessage("training paused (t resumes)")
         }
         state.training = progress
         return true

@@ -23,7 +23,7 @@ public struct TrainingProgress: Sendable, Equatable {
     }
 
     public enum Phase: String, Sendable, Equatable {
-        case starting, running, paused, stopped, finished, failed
+        case starting, running, pausing, paused, stopped, finished, failed
     }
 
     public var phase: Phase = .starting
