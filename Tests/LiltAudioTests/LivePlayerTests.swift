@@ -235,3 +235,45 @@ func liveTempoChangeAndAppend() throws {
         #expect(pitch.map { abs($0 / note.pitch!.frequency - 1) < 0.01 } == true, "\(note.pitch!): \(String(describing: pitch))")
     }
 }
+
+@Test("An open note sounds until it is ended: one note-on, the note-off at the end given later, even across rebuilds")
+func openNoteEndedLater() throws {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let player = LivePlayer(output: output, pacing: .manual, lookahead: 100, stopsAtEnd: false)
+    try player.setTempo(120)   // 500 ms a quarter
+    player.play()
+    player.appendOpen(key: 62, onset: 0.5)
+    advance(player, clock, by: 600)
+    #expect(noteOns(output).map(\.key) == [62])
+    #expect(noteOns(output).map(\.time) == [250])
+    #expect(output.events.allSatisfy { $0.event.isNoteOn }, "no note-off while its end is unknown")
+    // Appends landing in the queued stretch rebuild the queue; the open note keeps sounding.
+    player.append([.note(70, at: QuarterLength(5, 4), for: QuarterLength(1, 4))])
+    advance(player, clock, by: 400)
+    #expect(output.events.filter { !$0.event.isNoteOn }.map(\.event.key) == [70])
+    // Its end is known now: 2.5 quarters, 1250 ms on the clock.
+    player.end(key: 62, onset: 0.5, at: 2.5)
+    advance(player, clock, by: 600)
+    let offs = output.played.filter { !$0.event.isNoteOn && $0.event.key == 62 }
+    #expect(offs.map(\.time) == [1250])
+    #expect(noteOns(output).filter { $0.key == 62 }.count == 1)
+    #expect(player.status.length == 2.5)
+}
+
+@Test("An open note not reached yet plays with the end it was given; pausing releases an open note at once")
+func openNoteBeforeItStartsAndOnPause() {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let player = LivePlayer(output: output, pacing: .manual, lookahead: 100, stopsAtEnd: false)
+    player.play()
+    player.appendOpen(key: 60, onset: 2)
+    player.end(key: 60, onset: 2, at: 3)
+    player.appendOpen(key: 64, onset: 3)
+    advance(player, clock, by: 2000)   // 120 bpm: 60 plays 1000–1500 ms, 64 starts at 1500
+    #expect(output.played.filter { !$0.event.isNoteOn }.map(\.time) == [1500])
+    player.pause()
+    player.pump()
+    let offs = output.events.filter { !$0.event.isNoteOn && $0.event.key == 64 }
+    #expect(offs.map(\.time) == [2000])
+}

@@ -99,6 +99,22 @@ public final class LivePlayer: Sendable {
         engine.command { $0.append(added, now: $1) }
     }
 
+    /// Adds a note whose end is not known yet (live generation: the model has started a note and may hold
+    /// it for steps it has not written). It starts at `onset` (quarter notes) like an appended note and
+    /// sounds until `end(key:onset:at:)` gives its end; only then is its note-off queued, so a held note is
+    /// never cut at the point up to which the notes are known.
+    public func appendOpen(key: Int, onset: Double, velocity: Int = 80) {
+        guard (0...127).contains(key), onset.isFinite else { return }
+        let added = [PlayerNote(onset: onset, end: .infinity, key: key, velocity: velocity)]
+        engine.command { $0.append(added, now: $1) }
+    }
+
+    /// Ends the open note of `key` that started at `onset` (quarter notes) at `end`: its note-off is queued
+    /// for that position (at once when the playhead is already past it).
+    public func end(key: Int, onset: Double, at end: Double) {
+        engine.command { $0.close(key: key, onset: onset, end: end, now: $1) }
+    }
+
     /// Replaces the melody; the playhead goes back to the start and playback stops.
     public func load(_ melody: Melody, tempo: Double? = nil) {
         let notes = PlayerEngine.playerNotes(melody.notes)
@@ -254,7 +270,8 @@ struct PlayerCore {
         self.timeline = Timeline(time: 0, position: 0, tempo: tempo, loop: nil)
     }
 
-    var length: Double { notes.map(\.end).max() ?? 0 }
+    /// The end of the last note; an open note counts from its onset.
+    var length: Double { notes.map { $0.end.isFinite ? $0.end : $0.onset }.max() ?? 0 }
 
     func position(now: Double) -> Double {
         state == .playing ? timeline.position(at: now) : heldPosition
@@ -323,6 +340,18 @@ struct PlayerCore {
         }
     }
 
+    /// Gives the open note of `key` at `onset` its end; queues its note-off when its note-on is queued.
+    mutating func close(key: Int, onset: Double, end: Double, now: Double) {
+        guard let index = notes.firstIndex(where: { $0.key == key && $0.onset == onset && !$0.end.isFinite }) else { return }
+        notes[index].end = max(onset, end)
+        guard state == .playing, let sentIndex = sent.firstIndex(where: { $0.key == key && !$0.offTime.isFinite }) else { return }
+        // Without a loop, raw positions are musical positions; inside one the note was already cut at the loop's end.
+        let offTime = max(now, timeline.time(ofRaw: notes[index].end))
+        sent[sentIndex].offTime = offTime
+        sent[sentIndex].endPosition = notes[index].end
+        work.append(.send(.noteOff(key: key), offTime))
+    }
+
     mutating func load(_ notes: [PlayerNote], tempo: Double, now: Double) {
         stop(now: now)
         self.notes = notes
@@ -351,7 +380,8 @@ struct PlayerCore {
             case .retime:
                 note.offTime = now + max(0, note.endPosition - playhead) * 60_000 / tempo
             }
-            work.append(.send(.noteOff(key: note.key), note.offTime))
+            // An open note (end not known yet) gets its note-off when it is ended.
+            if note.offTime.isFinite { work.append(.send(.noteOff(key: note.key), note.offTime)) }
             kept.append(note)
         }
         sent = kept
@@ -368,7 +398,7 @@ struct PlayerCore {
             // A note already sounding from before a rebuild is not started twice.
             if sent.contains(where: { $0.key == note.key && abs($0.onTime - onTime) < 2 }) { continue }
             work.append(.send(.noteOn(key: note.key, velocity: note.velocity), onTime))
-            work.append(.send(.noteOff(key: note.key), offTime))
+            if offTime.isFinite { work.append(.send(.noteOff(key: note.key), offTime)) }
             sent.append(Sent(key: note.key, onTime: onTime, offTime: offTime, endPosition: occurrence.endPosition))
         }
         scheduledRaw = max(scheduledRaw, horizon)
