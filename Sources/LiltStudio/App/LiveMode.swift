@@ -4,101 +4,203 @@ import LiltCompose
 import LiltMusic
 import Synchronization
 
-/// Live mode: the model writes on and on, a beat ahead of the playhead, straight into a player that never
-/// stops; control changes apply from the next step generated, so they are heard from the next beat.
+/// Live mode: the model writes on and on, one beat at a time and just in time, into a player that never
+/// stops.
 ///
-/// The generator lives on the live thread alone; the studio talks to it through `controls` and `stop()`,
-/// and receives the notes through `onNotes` (on the live thread; the studio queues them for the loop).
+/// **When a beat is written.** The tokens of beat k (beats of the seed's meter, counted from where the
+/// live part starts; a beat is the meter's denominator note, as the roll's beat lines show it) are
+/// generated when the playhead reaches `margin` seconds before the beat begins, with the controls wanted at
+/// that moment. So a slider moved during beat n is heard from beat n + 1, unless it moves within the last
+/// `margin` of beat n (then from beat n + 2). The margin only has to cover the time to write one beat and
+/// hand its notes to the player's queue (writing a beat takes well under a millisecond with the models
+/// Lilt trains); FluidSynth times every event on its own sequencer, so audio latency moves every note
+/// alike and needs no room here.
+///
+/// **Held notes.** A note still held at the end of the beat written so far goes to the player as an open
+/// note (`LivePlayer.appendOpen`): it starts on time, and its note-off is queued only once a later beat
+/// ends it (`LivePlayer.end`). A note held across any number of beats sounds as one note of its full length.
+///
+/// The generator lives behind a lock, driven by the live thread (or, with `.manual` pacing, by `pump()`
+/// in tests); the studio talks to it through `update(_:)` and `stop()`, and receives each note as it ends
+/// through `onNotes` (on the driving thread; the studio queues them for the loop).
 final class LiveGeneration: Sendable {
-    /// What the studio and the live thread share.
-    private final class Shared: Sendable {
-        let wanted: Mutex<GenerationControls>
-        let stopped = Atomic<Bool>(false)
-        let finished = DispatchSemaphore(value: 0)
-        init(_ controls: GenerationControls) { wanted = Mutex(controls) }
+    /// How the writing is driven.
+    enum Pacing: Sendable, Equatable {
+        /// A thread of its own wakes before each beat.
+        case realTime
+        /// Only `pump()` writes (tests move the player's clock by hand).
+        case manual
     }
 
-    /// Steps generated ahead of the playhead; a note held longer than this is sent at this length, so it
-    /// starts in time.
-    static let stepsAhead = 6
+    /// Seconds before a beat begins at which it is written (default).
+    static let defaultMargin = 0.06
 
     let player: LivePlayer
-    private let shared: Shared
+    /// Seconds before a beat at which it is written.
+    let margin: Double
+    private let writer: Mutex<LiveWriter?>
+    private let wanted: Mutex<GenerationControls>
+    private let stopped = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let pacing: Pacing
 
     /// - Parameters:
-    ///   - start: where the live part starts (quarter notes); the seed is the melody before it.
-    ///   - onNotes: each finished note, as it is known (sounding pitch, quarter notes).
+    ///   - seed: the melody before `start`; `start` is where the live part starts (quarter notes).
+    ///   - onNotes: each note once it has ended (sounding pitch, quarter notes, with the probability the
+    ///     model gave its onset token).
     init(model: MusicModel, seed: Melody, start: QuarterLength, controls: GenerationControls, player: LivePlayer,
+         pacing: Pacing = .realTime, margin: Double = LiveGeneration.defaultMargin,
          onNotes: @escaping @Sendable ([SessionNote]) -> Void, onError: @escaping @Sendable (String) -> Void) {
         self.player = player
-        let shared = Shared(controls)
-        self.shared = shared
-        let thread = Thread {
-            defer { shared.finished.signal() }
-            let generator: StreamingGenerator
-            let shift: Int
-            do {
-                let seedValue = try GenerationWorker.seed(seed, model: model)
-                var initial = controls
-                initial.length = .steps(1 << 30)
-                initial.stopAtEnd = false
-                initial.variations = 1
-                generator = try StreamingGenerator(model: model, seed: seedValue, controls: initial)
-                shift = initial.transposeBack ? seedValue.shift : 0
-            } catch {
-                onError("\(error)")
-                return
+        self.margin = margin
+        self.pacing = pacing
+        wanted = Mutex(controls)
+        do {
+            writer = Mutex(try LiveWriter(model: model, seed: seed, start: start, controls: controls, player: player,
+                                          onNotes: onNotes))
+        } catch {
+            writer = Mutex(nil)
+            onError("\(error)")
+        }
+        guard pacing == .realTime else { return }
+        let thread = Thread { [self] in
+            defer { finished.signal() }
+            while !stopped.load(ordering: .acquiring) {
+                let wait = pump()
+                // Wake for the next beat, and at least every 50 ms to follow tempo changes; `stop()` wakes it.
+                _ = wake.wait(timeout: .now() + .microseconds(Int(min(max(wait, 0.001), 0.05) * 1_000_000)))
             }
-            let step = model.encoding.step.doubleValue
-            var current: (pitch: Int, onset: Int, steps: Int)?
-            var written = 0   // steps generated
-            let startSteps = Int((start.doubleValue / step).rounded())
-            func flush() {
-                guard let note = current else { return }
-                let session = SessionNote(pitch: note.pitch, onset: QuarterLength(startSteps + note.onset, 1) * model.encoding.step,
-                                          duration: QuarterLength(note.steps, 1) * model.encoding.step, origin: .generated)
-                player.append([Note(pitch: Pitch(midi: session.pitch), onset: session.onset, duration: session.duration)])
-                onNotes([session])
-                current = nil
-            }
-            while !shared.stopped.load(ordering: .acquiring) {
-                // Stay about a beat ahead of the playhead.
-                let playheadSteps = Int(player.position / step) - startSteps
-                if written > playheadSteps + LiveGeneration.stepsAhead {
-                    Thread.sleep(forTimeInterval: 0.01)
-                    continue
-                }
-                var next = shared.wanted.withLock { $0 }
-                next.length = .steps(1 << 30)
-                next.stopAtEnd = false
-                next.variations = 1
-                if next != generator.controls { generator.controls = next }
-                guard let drawn = generator.next().first, let token = drawn else { break }
-                switch token {
-                case .note(let midi):
-                    flush()
-                    current = (min(127, max(0, midi - shift)), written, 1)
-                case .hold:
-                    current?.steps += 1
-                case .rest, .end:
-                    flush()
-                }
-                written += 1
-                // A note is known once the next token comes; flush long ones so they start in time.
-                if let note = current, note.steps >= LiveGeneration.stepsAhead { flush() }
-            }
-            flush()
         }
         thread.name = "lilt.live"
+        thread.qualityOfService = .userInteractive
         thread.start()
     }
 
-    /// New controls: from the next step generated.
-    func update(_ controls: GenerationControls) { shared.wanted.withLock { $0 = controls } }
+    /// New controls: from the next beat written.
+    func update(_ controls: GenerationControls) { wanted.withLock { $0 = controls } }
 
-    /// Stops generating (the player keeps what it has) and waits for the thread.
+    /// Writes every beat due at the player's playhead now; returns the seconds until the next one is due.
+    @discardableResult
+    func pump() -> Double {
+        let status = player.status
+        let controls = wanted.withLock { $0 }
+        let marginQuarters = margin * max(status.tempo, 1) / 60
+        return writer.withLock { writer -> Double in
+            guard let writer else { return 0.05 }
+            while writer.nextBeatPosition - marginQuarters <= status.position {
+                writer.writeBeat(controls: controls)
+            }
+            return (writer.nextBeatPosition - marginQuarters - status.position) * 60 / max(status.tempo, 1)
+        }
+    }
+
+    /// Stops writing (the player keeps what it has; the note being held ends where the written part ends)
+    /// and waits for the live thread.
     func stop() {
-        shared.stopped.store(true, ordering: .releasing)
-        shared.finished.wait()
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if pacing == .realTime {
+            wake.signal()
+            finished.wait()
+        }
+        writer.withLock { $0?.finish() }
+    }
+
+    /// The generated tokens so far (model key), one per grid step from the live start.
+    var tokens: [TimeStepToken] { writer.withLock { $0?.tokens ?? [] } }
+    /// The control changes the generator recorded, at the steps they applied from.
+    var changes: [ControlChange] { writer.withLock { $0?.generator.changes ?? [] } }
+    /// Grid steps in one beat.
+    var stepsPerBeat: Int { writer.withLock { $0?.stepsPerBeat ?? 1 } }
+}
+
+/// The writing side of live mode: the generator, the note being held, and where the written part ends.
+/// Owned by `LiveGeneration`'s lock.
+final class LiveWriter {
+    let generator: StreamingGenerator
+    let player: LivePlayer
+    let onNotes: @Sendable ([SessionNote]) -> Void
+    /// The grid step in quarter notes, the live start in grid steps, steps in a beat.
+    let step: QuarterLength
+    let startSteps: Int
+    let stepsPerBeat: Int
+    /// Semitones from the model's key to sounding pitch.
+    let shift: Int
+    /// Steps written so far (always whole beats).
+    private(set) var written = 0
+    private(set) var tokens: [TimeStepToken] = []
+    /// The note sounding at the end of the written part: sounding pitch, onset step (from the live
+    /// start), steps so far, the probability of its onset token, and whether the player has it (open).
+    private var current: (pitch: Int, onset: Int, steps: Int, probability: Double?, open: Bool)?
+
+    init(model: MusicModel, seed: Melody, start: QuarterLength, controls: GenerationControls, player: LivePlayer,
+         onNotes: @escaping @Sendable ([SessionNote]) -> Void) throws {
+        let seedValue = try GenerationWorker.seed(seed, model: model)
+        generator = try StreamingGenerator(model: model, seed: seedValue, controls: Self.endless(controls))
+        shift = generator.controls.transposeBack ? seedValue.shift : 0
+        self.player = player
+        self.onNotes = onNotes
+        step = model.encoding.step
+        let startRatio = start / step
+        startSteps = startRatio.numerator / max(startRatio.denominator, 1)
+        let meter = seed.meter.flatMap { $0.denominator > 0 ? $0 : nil } ?? Meter(4, 4)
+        let beat = QuarterLength(4, meter.denominator) / step
+        stepsPerBeat = max(1, beat.numerator / max(beat.denominator, 1))
+    }
+
+    /// Controls for a generator that never ends: one stream, no length, no end of song.
+    static func endless(_ controls: GenerationControls) -> GenerationControls {
+        var endless = controls
+        endless.length = .steps(1 << 30)
+        endless.stopAtEnd = false
+        endless.variations = 1
+        return endless
+    }
+
+    /// Where the next beat to write begins, in quarter notes on the melody's time line.
+    var nextBeatPosition: Double { (QuarterLength(startSteps + written) * step).doubleValue }
+
+    /// Writes one beat with `controls`: the notes that end inside it go to the player and to `onNotes`;
+    /// a note still held at its end goes to the player open.
+    func writeBeat(controls: GenerationControls) {
+        let next = Self.endless(controls)
+        if next != generator.controls { generator.controls = next }
+        for _ in 0..<stepsPerBeat {
+            guard let drawn = generator.next().first, let token = drawn else { break }
+            tokens.append(token)
+            switch token {
+            case .note(let midi):
+                endCurrent()
+                current = (min(127, max(0, midi - shift)), written, 1, generator.tokenProbabilities[0].last, false)
+            case .hold:
+                current?.steps += 1
+            case .rest, .end:
+                endCurrent()
+            }
+            written += 1
+        }
+        if let note = current, !note.open {
+            player.appendOpen(key: note.pitch, onset: position(ofStep: note.onset))
+            current?.open = true
+        }
+    }
+
+    /// Ends the held note where the written part ends.
+    func finish() { endCurrent() }
+
+    private func position(ofStep step: Int) -> Double { (QuarterLength(startSteps + step) * self.step).doubleValue }
+
+    private func endCurrent() {
+        guard let note = current else { return }
+        current = nil
+        let onset = QuarterLength(startSteps + note.onset) * step
+        let duration = QuarterLength(note.steps) * step
+        if note.open {
+            player.end(key: note.pitch, onset: onset.doubleValue, at: (onset + duration).doubleValue)
+        } else {
+            player.append([Note(pitch: Pitch(midi: note.pitch), onset: onset, duration: duration)])
+        }
+        onNotes([SessionNote(pitch: note.pitch, onset: onset, duration: duration, origin: .generated,
+                             probability: note.probability)])
     }
 }

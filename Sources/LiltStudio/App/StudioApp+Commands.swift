@@ -215,9 +215,10 @@ extension StudioApp {
         edit(slider.name) { slider.set(value, in: &$0.controls) }
         let controls = state.session.controls
         switch slider {
-        case .tempo: try? player.setTempo(controls.tempo)
+        // In live mode the live player is the one sounding.
+        case .tempo: try? (live?.player ?? player).setTempo(controls.tempo)
         case .program:
-            if let program = GMProgram(number: controls.program - 1) { try? player.setProgram(program) }
+            if let program = GMProgram(number: controls.program - 1) { try? (live?.player ?? player).setProgram(program) }
         case .temperature, .restBias, .holdBias:
             if let live { live.update(generationControls(variations: 1)) } else { regenerate() }
         default: break

@@ -1,0 +1,147 @@
+import Foundation
+import LiltAudio
+import LiltCompose
+import LiltMusic
+import LiltNN
+@testable import LiltStudio
+import Synchronization
+import Testing
+
+/// A small model with seeded random weights: `/ _ r` and MIDI 55…79.
+private func liveModel() -> MusicModel {
+    let vocabulary = Vocabulary([.end, .hold, .rest] + (55...79).map { TimeStepToken.note($0) })
+    var generator = SeededGenerator(seed: 11)
+    var network = LSTMModel(config: LSTMConfig(vocabularySize: vocabulary.count, layers: 1, hidden: 16, dropout: 0),
+                            using: &generator)
+    network.parameters = network.parameters.map { $0 * 4 }
+    return MusicModel(network: network, vocabulary: vocabulary)
+}
+
+/// Notes handed to the studio, in order.
+private final class NoteLog: Sendable {
+    let notes = Mutex<[SessionNote]>([])
+    let errors = Mutex<[String]>([])
+}
+
+/// Live mode on the silent output with a clock the test moves: 4/4 at 120 bpm (a beat is 500 ms, four grid
+/// steps), the seed C4 D4 before the live start at quarter note 2, playback from quarter note 1 at time 0,
+/// so live step s starts at (1 + s/4) · 500 ms.
+private struct LiveRig {
+    let clock = ManualPlaybackClock()
+    let output: SilentOutput
+    let player: LivePlayer
+    let live: LiveGeneration
+    let log = NoteLog()
+    let model = liveModel()
+    let seed: Melody
+
+    init(controls: GenerationControls) {
+        output = SilentOutput(clock: clock)
+        seed = Melody(meter: Meter(4, 4), notes: [.note(60, at: 0, for: 1), .note(62, at: 1, for: 1)])
+        player = LivePlayer(output: output, melody: seed, tempo: 120, pacing: .manual, stopsAtEnd: false)
+        player.seek(to: 1)
+        player.play()
+        let log = self.log
+        live = LiveGeneration(model: model, seed: seed, start: 2, controls: controls, player: player, pacing: .manual,
+                              onNotes: { notes in log.notes.withLock { $0 += notes } },
+                              onError: { error in log.errors.withLock { $0.append(error) } })
+    }
+
+    /// Moves time on to `milliseconds` in 5 ms steps, letting the writer and then the player run at each.
+    func run(until milliseconds: Double) {
+        while clock.milliseconds < milliseconds {
+            clock.advance(by: min(5, milliseconds - clock.milliseconds))
+            live.pump()
+            player.pump()
+        }
+    }
+
+    /// When live step `s` starts on the clock (ms).
+    func time(ofStep s: Int) -> Double { (1 + Double(s) / 4) * 500 }
+}
+
+private func baseControls() -> GenerationControls {
+    var controls = GenerationControls()
+    controls.randomSeed = 5
+    controls.stopAtEnd = false
+    return controls
+}
+
+@Test("live mode writes each beat just before it: a slider moved during beat n changes every token from beat n + 1 on, none before")
+func liveSliderFromNextBeat() throws {
+    let rig = LiveRig(controls: baseControls())
+    #expect(rig.live.stepsPerBeat == 4)
+    // Nothing is written a beat or more ahead: at the start of beat 1 (1500 ms) only beats 0 and 1 exist.
+    rig.run(until: rig.time(ofStep: 4) - 100)
+    #expect(rig.live.tokens.count == 4, "beat 1 is not written before its margin")
+    rig.run(until: rig.time(ofStep: 4) + 1)
+    #expect(rig.live.tokens.count == 8)
+
+    // Beat n = 2 runs from step 8 (2000 ms) to step 12 (2500 ms); the slider moves 150 ms into it.
+    let n = 2
+    rig.run(until: rig.time(ofStep: 4 * n) + 150)
+    #expect(rig.live.tokens.count == 4 * (n + 1), "beat n is written, beat n + 1 not yet")
+    var changed = baseControls()
+    changed.restBias = 40   // every token a rest from the moment it applies
+    rig.live.update(changed)
+    rig.run(until: rig.time(ofStep: 4 * (n + 4)))
+    rig.live.stop()
+    let tokens = rig.live.tokens
+    #expect(tokens.count >= 4 * (n + 4))
+
+    // The same model, seed and controls without the change, step by step.
+    let seed = try GenerationWorker.seed(rig.seed, model: rig.model)
+    let plain = try StreamingGenerator(model: rig.model, seed: seed, controls: LiveWriter.endless(baseControls()))
+    let unchanged = (0..<tokens.count).compactMap { _ in plain.next().first ?? nil }
+    let boundary = 4 * (n + 1)
+    #expect(Array(tokens[..<boundary]) == Array(unchanged[..<boundary]), "nothing before beat n + 1 changed")
+    #expect(unchanged[..<boundary].contains { if case .note = $0 { true } else { false } })
+    #expect(tokens[boundary...].allSatisfy { $0 == .rest }, "every token from beat n + 1 on has the new rest bias")
+    #expect(unchanged[boundary...].contains { $0 != .rest }, "without the change those tokens are not all rests")
+    #expect(rig.live.changes.map(\.step) == [boundary])
+    #expect(rig.live.changes.first?.controls.restBias == 40)
+    #expect(rig.log.errors.withLock { $0 }.isEmpty)
+}
+
+@Test("a note held across beats sounds as one note of its full length: one note-on, the note-off only where it ends")
+func liveHeldNote() throws {
+    // Beats 0 and 1: a new note on every step (no rests, no holds).
+    var notesOnly = baseControls()
+    notesOnly.restBias = -40
+    notesOnly.holdBias = -40
+    let rig = LiveRig(controls: notesOnly)
+    // During beat 1: from beat 2 on, every token holds — the last note of beat 1 (step 7) goes on sounding.
+    rig.run(until: rig.time(ofStep: 4) + 100)
+    var holding = notesOnly
+    holding.holdBias = 40
+    rig.live.update(holding)
+    // During beat 3: from beat 4 on, rests — the held note ends at step 16, after crossing beats 2 and 3.
+    rig.run(until: rig.time(ofStep: 12) + 100)
+    var resting = notesOnly
+    resting.restBias = 40
+    rig.live.update(resting)
+    rig.run(until: rig.time(ofStep: 20))
+    rig.live.stop()
+
+    let tokens = rig.live.tokens
+    #expect(tokens[8..<16].allSatisfy { $0 == .hold })
+    guard case .note(let midi) = tokens[7] else {
+        Issue.record("step 7 is not a note: \(tokens[7])")
+        return
+    }
+    // Sounding pitch: the model's key moved back by the seed's shift.
+    let key = midi - (try GenerationWorker.seed(rig.seed, model: rig.model)).shift
+    let onTime = rig.time(ofStep: 7), offTime = rig.time(ofStep: 16)
+    let events = rig.output.played.filter { $0.event.key == key && $0.time >= onTime && $0.time <= offTime }
+    #expect(events.filter(\.event.isNoteOn).map(\.time) == [onTime], "one note-on, at step 7")
+    #expect(events.filter { !$0.event.isNoteOn }.map(\.time) == [offTime], "one note-off, where the note ends: \(events)")
+    // The studio gets it as one note of nine steps.
+    let note = try #require(rig.log.notes.withLock { $0 }.first { $0.onset == QuarterLength(2) + QuarterLength(7, 4) })
+    #expect(note.pitch == key)
+    #expect(note.duration == QuarterLength(9, 4))
+    #expect(note.probability != nil)
+    // Every note handed over carries its probability, and none overlaps the next.
+    let notes = rig.log.notes.withLock { $0 }
+    #expect(notes.allSatisfy { ($0.probability ?? 0) > 0 })
+    #expect(zip(notes, notes.dropFirst()).allSatisfy { $0.end <= $1.onset })
+}
