@@ -145,3 +145,26 @@ func liveHeldNote() throws {
     #expect(notes.allSatisfy { ($0.probability ?? 0) > 0 })
     #expect(zip(notes, notes.dropFirst()).allSatisfy { $0.end <= $1.onset })
 }
+
+@Test("live mode from the very start, without a lead-in: the first beat is written before the player starts and sounds on time")
+func liveFromTheStart() {
+    let clock = ManualPlaybackClock(milliseconds: 100)
+    let output = SilentOutput(clock: clock)
+    let player = LivePlayer(output: output, tempo: 120, pacing: .manual, stopsAtEnd: false)
+    var controls = baseControls()
+    controls.restBias = -40   // the first step is a note
+    controls.holdBias = -40
+    let live = LiveGeneration(model: liveModel(), seed: Melody(meter: Meter(4, 4)), start: 0, controls: controls,
+                              player: player, pacing: .manual, onNotes: { _ in }, onError: { _ in })
+    #expect(live.tokens.count == 4, "beat 0 is written at once, beat 1 not yet")
+    player.play()
+    for _ in 0..<80 {   // to 500 ms: beat 1 (from 600 ms) is not due before 540 ms
+        clock.advance(by: 5)
+        live.pump()
+        player.pump()
+    }
+    let ons = output.played.filter(\.event.isNoteOn).map(\.time)
+    #expect(ons == [100, 225, 350, 475], "one note a step in the first beat, the first as the player starts")
+    #expect(live.tokens.count == 4)
+    live.stop()
+}

@@ -63,6 +63,9 @@ final class LiveGeneration: Sendable {
             writer = Mutex(nil)
             onError("\(error)")
         }
+        // What is due already (a live part starting at the playhead) is written before the player starts,
+        // so its first notes are queued with the rest rather than found behind the playhead.
+        pump()
         guard pacing == .realTime else { return }
         let thread = Thread { [self] in
             defer { finished.signal() }

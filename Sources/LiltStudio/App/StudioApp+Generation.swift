@@ -188,15 +188,16 @@ extension StudioApp {
                                     stopsAtEnd: false)
         if let program = GMProgram(number: state.session.controls.program - 1) { try? livePlayer.setProgram(program) }
         livePlayer.seek(to: max(0, start.doubleValue - state.session.barLength.doubleValue))   // a bar of lead-in
-        livePlayer.play()
         let jobs = self.jobs
         state.isLive = true
         state.liveStart = start
         state.liveNotes = []
+        // Made before the player starts: a beat already due (no lead-in at the very start) is queued with it.
         live = LiveGeneration(model: model, seed: seed, start: start, controls: generationControls(variations: 1),
                               player: livePlayer,
                               onNotes: { notes in jobs.post(.liveNotes(notes)) },
                               onError: { reason in jobs.post(.message(StudioMessage(reason, isError: true))) })
+        livePlayer.play()
         state.message = StudioMessage("live: the model plays on from bar \(state.session.bar(at: start) + 1); "
                                       + "sliders change it from the next beat; m or Space stops and keeps it")
     }
