@@ -4,6 +4,7 @@ import LiltCompose
 import LiltMusic
 import LiltNN
 @testable import LiltStudio
+import LiltTerminal
 import Synchronization
 import Testing
 
@@ -167,4 +168,37 @@ func liveFromTheStart() {
     #expect(ons == [100, 225, 350, 475], "one note a step in the first beat, the first as the player starts")
     #expect(live.tokens.count == 4)
     live.stop()
+}
+
+@Test("in the studio, live notes carry their probabilities and the tempo keys reach the live player")
+func studioLiveTempoAndProbabilities() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-live-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = liveModel()
+    let url = folder.appendingPathComponent("tiny.safetensors")
+    try Checkpoint.save(model.network, metadata: MusicModel.metadata(vocabulary: model.vocabulary, encoding: model.encoding),
+                        to: url)
+    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
+                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
+    func wait(until condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(20)
+        while !condition(), Date() < deadline { app.step(timeout: 0.01) }
+    }
+    wait { app.state.modelName != nil }
+    for character in "izxcv" { app.handle(.key(.character(character))) }
+    app.handle(.key(.escape))
+    for character in ":tempo 240" { app.handle(.key(.character(character))) }
+    app.handle(.key(.enter))
+    app.handle(.key(.character("m")))
+    let live = try #require(app.live)
+    #expect(live.player.status.tempo == 240)
+    app.handle(.key(.character("+")))
+    #expect(live.player.status.tempo == 244, "the tempo key changes the player that sounds")
+    wait { app.state.liveNotes.count >= 4 }
+    #expect(app.state.liveNotes.count >= 4)
+    #expect(app.state.liveNotes.allSatisfy { ($0.probability ?? 0) > 0 && $0.origin == .generated })
+    app.handle(.key(.character("m")))
+    #expect(app.live == nil)
+    #expect(app.state.session.notes.dropFirst(4).allSatisfy { $0.probability != nil })
 }
