@@ -153,8 +153,10 @@ public final class StudioApp {
         if let release = releases.first { deadlines.append((release.at - now) / 1000) }
         if let due = autosaveDue { deadlines.append((due - now) / 1000) }
         if jobs.isBusy { deadlines.append(jobs.hasResults ? 0 : 0.1) }
-        // Training events come in while it runs; a paused job sends none, so the loop can sleep.
-        if let job = training?.job, (job.result == nil && job.pauseState != .paused) || state.training?.phase == .running {
+        // Training events come in while it runs; a paused job sends none, so the loop can sleep once the
+        // pane says so.
+        if let job = training?.job, (job.result == nil && job.pauseState != .paused)
+            || state.training?.phase == .running || state.training?.phase == .pausing {
             deadlines.append(0.1)
         }
         return deadlines.min().map { max(0.001, $0) }

@@ -28,7 +28,9 @@ public enum Palette {
 
     /// The shade level (0 least likely … 3 most) of a generated note's probability.
     public static func probabilityLevel(_ probability: Double) -> Int {
-        probabilityThresholds.filter { probability >= $0 }.count
+        var level = 0
+        for threshold in probabilityThresholds where probability >= threshold { level += 1 }
+        return level
     }
 
     /// The style of a note by where it came from (generated notes by the probability the model gave them).
