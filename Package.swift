@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Compiler flags for a build of the LSTM kernels for a newer x86-64 instruction set. LiltNN picks the
+/// build the CPU can run when the program starts (`CellKernels`), so the binary still runs on any x86-64.
+func kernelSettings(cpu: String) -> [SwiftSetting] {
+    #if arch(x86_64)
+    [.unsafeFlags(["-target-cpu", cpu])]
+    #else
+    []
+    #endif
+}
+
 let package = Package(
     name: "Lilt",
     platforms: [.macOS(.v15)],
@@ -23,7 +33,14 @@ let package = Package(
             providers: [.apt(["libfluidsynth-dev"])]),
 
         .target(name: "LiltMusic"),
-        .target(name: "LiltNN", dependencies: ["COpenBLAS"]),
+        // The LSTM cell kernels, built three times from the same sources (the other two folders link to
+        // the first): for baseline x86-64, for AVX2 + FMA (Haswell on), for AVX-512 (Skylake-SP on).
+        .target(name: "LiltKernelsInterface"),
+        .target(name: "LiltKernels", dependencies: ["LiltKernelsInterface"]),
+        .target(name: "LiltKernelsAVX2", dependencies: ["LiltKernelsInterface"], swiftSettings: kernelSettings(cpu: "haswell")),
+        .target(name: "LiltKernelsAVX512", dependencies: ["LiltKernelsInterface"],
+                swiftSettings: kernelSettings(cpu: "skylake-avx512")),
+        .target(name: "LiltNN", dependencies: ["COpenBLAS", "LiltKernelsInterface", "LiltKernels", "LiltKernelsAVX2", "LiltKernelsAVX512"]),
         .target(name: "LiltAudio", dependencies: ["CFluidSynth", "LiltMusic"]),
         .target(name: "LiltTerminal", dependencies: ["CNcursesw"]),
         .target(name: "LiltCompose", dependencies: ["LiltMusic", "LiltNN", "LiltAudio"]),

@@ -34,3 +34,7 @@
 //   target), Sampler.sample(_:uniform:); TokenGenerator.continuation(of:session:…) for whole sequences.
 //
 // Speed: `lilt bench train` (TrainingBenchmark) measures configs A and C against PyTorch.
+//   The products run on OpenBLAS; the LSTM cell's elementwise math (σ, tanh, the state update and its
+//   backward) runs in Swift kernels built three times from one source — LiltKernels (baseline x86-64),
+//   LiltKernelsAVX2, LiltKernelsAVX512 — and KernelInstructionSet.selected picks the widest build the CPU
+//   runs when the program starts (LILT_KERNELS overrides). Every build gives bit-identical results.

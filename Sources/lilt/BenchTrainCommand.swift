@@ -173,7 +173,7 @@ struct BenchTrainOptions: ParsableArguments {
 
 /// The machine a benchmark ran on.
 private struct MachineFacts {
-    var cpu: String, cores: Int, threads: Int, blasCore: String, pinned: String?
+    var cpu: String, cores: Int, threads: Int, blasCore: String, pinned: String?, cellKernels: String
 
     init(environment: [String: String], threads: Int) {
         cpu = BenchMachine.cpu
@@ -181,14 +181,16 @@ private struct MachineFacts {
         self.threads = threads
         blasCore = BLASInfo.coreName
         pinned = environment["OPENBLAS_CORETYPE"]
+        cellKernels = KernelInstructionSet.selected.rawValue
     }
 
     var description: String {
         "machine: \(cpu), \(cores) cores, \(BenchMachine.build); OpenBLAS \(blasCore) kernels, \(threads) thread(s)"
             + (pinned.map { " (pinned by OPENBLAS_CORETYPE=\($0))" } ?? " (chosen by OpenBLAS)")
+            + "; LSTM cell kernels for \(cellKernels)"
     }
 
     var json: [String: Any] {
-        ["cpu": cpu, "cores": cores, "threads": threads, "blasCore": blasCore, "pinned": pinned ?? ""]
+        ["cpu": cpu, "cores": cores, "threads": threads, "blasCore": blasCore, "pinned": pinned ?? "", "cellKernels": cellKernels]
     }
 }

@@ -41,6 +41,10 @@ struct Doctor: ParsableCommand {
         if let pinned = environment["OPENBLAS_CORETYPE"] {
             line("", "OPENBLAS_CORETYPE=\(pinned) pins the kernel family")
         }
+        let kernels = KernelInstructionSet.selected
+        line("LSTM cells", "\(kernels.rawValue) kernels (this CPU runs: "
+             + KernelInstructionSet.supported.map(\.rawValue).joined(separator: ", ") + ")"
+             + (environment["LILT_KERNELS"].map { " — LILT_KERNELS=\($0)" } ?? ""))
         line("FluidSynth", FluidSynthInfo.version)
 
         let locator = SoundFontLocator(explicitPath: soundfont, environment: environment)

@@ -100,3 +100,12 @@ func doctorWithoutSound() throws {
     #expect(output.contains("no sound device"))
     #expect(output.contains("silent output"))
 }
+
+@Test("lilt doctor names the build of the LSTM cell kernels in use; LILT_KERNELS chooses the baseline one")
+func doctorNamesCellKernels() throws {
+    let (_, chosen) = try runLilt(["doctor", "--audio-driver", "no-such-driver"])
+    let line = chosen.split(separator: "\n").first { $0.hasPrefix("LSTM cells") }
+    #expect(line?.contains("this CPU runs: x86-64") == true)
+    let (_, forced) = try runLilt(["doctor", "--audio-driver", "no-such-driver"], environment: ["LILT_KERNELS": "x86-64"])
+    #expect(forced.contains("LSTM cells  x86-64 kernels"))
+}

@@ -1,3 +1,6 @@
+import LiltKernels
+import LiltKernelsInterface
+
 /// Stateful generation over a batch of streams: each call feeds one token per stream and returns the
 /// next-token logits, carrying every stream's LSTM state to the next call (variations run as one batch).
 ///
@@ -11,6 +14,7 @@ public final class InferenceSession {
     public let batch: Int
     public let threads: Int
     let backend: GemmBackend
+    let kernels: CellKernels
     let team: WorkerTeam
     let barrier: SpinBarrier
     /// The embedding table [V, E] (embedding input), head weights [V, H] and bias [V].
@@ -67,11 +71,13 @@ public final class InferenceSession {
     /// A session over `model` for `batch` streams, all starting from the zero state. `threads` nil picks
     /// by the size of the weights: one thread when they fit a core's cache (below 4 MB: waking a second
     /// thread costs more than it saves), two above. More than one sets OpenBLAS to one thread per call.
-    public init(model: LSTMModel, batch: Int, threads: Int? = nil, backend: GemmBackend = .blas) {
+    public init(model: LSTMModel, batch: Int, threads: Int? = nil, backend: GemmBackend = .blas,
+                kernels: KernelInstructionSet = .selected) {
         precondition(batch >= 1, "a session needs at least one stream")
         config = model.config
         self.batch = batch
         self.backend = backend
+        self.kernels = CellKernels(kernels)
         let hidden = config.hidden, v = config.vocabularySize, layout = model.layout
         let wanted = threads ?? (model.parameters.count * 4 >= 4 << 20 ? 2 : 1)
         self.threads = max(1, min(wanted, (hidden + 7) / 8))
@@ -153,16 +159,14 @@ public final class InferenceSession {
                         // Every part has read h of this layer before any part writes its units of it.
                         barrier.wait()
                         if width > 0 {
-                            for row in 0..<batch {
-                                let state = row * hidden + first
-                                lstmCellForward(gates: part.inputTerm.pointer + row * 4 * width,
-                                                input: part.inputTerm.pointer + row * 4 * width, gateStride: width,
-                                                recurrent: part.recurrentTerm.pointer + row * 4 * width,
-                                                recurrentStride: width, cPrev: c[layer].pointer + state,
-                                                tanhC: part.tanhC.pointer + row * width, hOut: h[layer].pointer + state,
-                                                cNext: c[layer].pointer + state, hNext: h[layer].pointer + state,
-                                                resetNext: false, units: width)
-                            }
+                            // c and h are updated in place: each row's values are read before they are written.
+                            let c = Rows(c[layer].pointer + first, stride: hidden), h = Rows(h[layer].pointer + first, stride: hidden)
+                            kernels.forward(CellForwardStep(
+                                rows: batch, units: width, gates: Rows(part.inputTerm.pointer, stride: 4 * width),
+                                gateStride: width, tokenInput: nil,
+                                recurrent: Rows(part.recurrentTerm.pointer, stride: 4 * width), recurrentStride: width,
+                                cPrev: c, tanhC: Rows(part.tanhC.pointer, stride: width), hOut: h, cNext: c, hNext: h,
+                                resetNext: nil))
                         }
                         // The layer's h is complete before the next layer (or the head) reads it.
                         barrier.wait()

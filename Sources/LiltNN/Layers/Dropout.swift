@@ -1,3 +1,5 @@
+import LiltKernels
+
 /// Inverted dropout: y = x ⊙ m with m = 0 (probability p) or 1/(1 − p), so evaluation needs no scaling.
 /// Forward keeps the mask; backward multiplies the incoming gradient by it.
 ///

@@ -1,3 +1,5 @@
+import LiltKernelsInterface
+
 /// One LSTM layer's workspace for windows of up to T steps over B streams (N = T·B rows, time-major:
 /// row t·B + b is stream b at step t).
 ///
@@ -50,7 +52,8 @@ final class LSTMLayerWorkspace {
     /// and meets the other parts at `barrier` once per step (h_t must be complete before step t + 1).
     func recur(steps: Int, part: Int, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
                barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, partGates: UnsafeMutablePointer<Float>,
-               oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil, backend: GemmBackend) {
+               oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil, kernels: CellKernels,
+               backend: GemmBackend) {
         let units = unitRange(part: part, of: barrier.count)
         let h = hidden, b = batch, first = units.lowerBound, width = units.count
         if width > 0 {
@@ -86,21 +89,21 @@ final class LSTMLayerWorkspace {
                     }
                 }
                 let last = t == steps - 1
-                for row in 0..<b {
-                    let r = t * b + row
-                    let next = (t + 1) * b + row
-                    let cNext = last ? cState.pointer + row * h : cPrev.pointer + next * h
-                    let hNext = last ? hState.pointer + row * h : hPrev.pointer + next * h
-                    let out = gates.pointer + r * 4 * h + first
+                let rows = t * b
+                // The next step's state, or the carried state after the window's last step.
+                let cNext = last ? cState.pointer : cPrev.pointer + (t + 1) * b * h
+                let hNext = last ? hState.pointer : hPrev.pointer + (t + 1) * b * h
+                kernels.forward(CellForwardStep(
+                    rows: b, units: width, gates: Rows(gates.pointer + rows * 4 * h + first, stride: 4 * h), gateStride: h,
                     // One-hot input: the input term is the table's row of the token (b + W_ih[:, token]).
-                    let input = oneHot.map { $0.weights + Int($0.tokens[r]) * 4 * h + first } ?? UnsafePointer(out)
-                    lstmCellForward(
-                        gates: out, input: input, gateStride: h,
-                        recurrent: partGates + row * 4 * width, recurrentStride: width,
-                        cPrev: cPrev.pointer + r * h + first, tanhC: tanhC.pointer + r * h + first,
-                        hOut: hOut.pointer + r * h + first, cNext: cNext + first, hNext: hNext + first,
-                        resetNext: last ? false : resets[next] != 0, units: width)
-                }
+                    tokenInput: oneHot.map { TokenRows(table: UnsafeMutablePointer(mutating: $0.weights) + first, stride: 4 * h,
+                                                       tokens: $0.tokens + rows) },
+                    recurrent: Rows(partGates, stride: 4 * width), recurrentStride: width,
+                    cPrev: Rows(cPrev.pointer + rows * h + first, stride: h),
+                    tanhC: Rows(tanhC.pointer + rows * h + first, stride: h),
+                    hOut: Rows(hOut.pointer + rows * h + first, stride: h),
+                    cNext: Rows(cNext + first, stride: h), hNext: Rows(hNext + first, stride: h),
+                    resetNext: last ? nil : resets + (t + 1) * b))
                 if !last {
                     // The next step's terms of this part's own units of h_t.
                     gemm(.none, .transposed, m: b, n: 4 * width, k: width, alpha: 1,
@@ -128,7 +131,7 @@ final class LSTMLayerWorkspace {
     func recurBackward(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
                        barrier: SpinBarrier,
                        oneHot: (gradient: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, vocabulary: Int)? = nil,
-                       backend: GemmBackend) {
+                       kernels: CellKernels, backend: GemmBackend) {
         let h = hidden, b = batch, first = units.lowerBound, width = units.count
         for row in 0..<b {
             (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
@@ -141,15 +144,15 @@ final class LSTMLayerWorkspace {
         }
         for t in stride(from: steps - 1, through: 0, by: -1) {
             if width > 0 {
-                for row in 0..<b {
-                    let r = t * b + row
-                    lstmCellBackward(
-                        gates: gates.pointer + r * 4 * h + first, gateStride: h, cPrev: cPrev.pointer + r * h + first,
-                        tanhC: tanhC.pointer + r * h + first, dH: dY.pointer + r * h + first,
-                        dhNext: dhNext.pointer + row * h + first, dcNext: dcNext.pointer + row * h + first,
-                        cut: resets[r] != 0, units: width,
-                        gradientSum: oneHot.map { $0.gradient + Int($0.tokens[r]) * 4 * h + first })
-                }
+                let rows = t * b
+                kernels.backward(CellBackwardStep(
+                    rows: b, units: width, gates: Rows(gates.pointer + rows * 4 * h + first, stride: 4 * h), gateStride: h,
+                    cPrev: Rows(cPrev.pointer + rows * h + first, stride: h),
+                    tanhC: Rows(tanhC.pointer + rows * h + first, stride: h),
+                    dH: Rows(dY.pointer + rows * h + first, stride: h),
+                    dhNext: Rows(dhNext.pointer + first, stride: h), dcNext: Rows(dcNext.pointer + first, stride: h),
+                    cut: resets + rows,
+                    gradientSums: oneHot.map { TokenRows(table: $0.gradient + first, stride: 4 * h, tokens: $0.tokens + rows) }))
             }
             if t > 0 {
                 barrier.wait()

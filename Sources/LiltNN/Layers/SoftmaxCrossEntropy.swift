@@ -1,4 +1,5 @@
 import Foundation
+import LiltKernels
 
 /// Softmax cross-entropy over rows of logits [N, V] with integer targets (−1: no loss at this row).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import LiltKernels
 
 /// Loss, accuracy and counts of one forward pass over a window.
 public struct WindowTotals: Sendable, Equatable, Codable {
@@ -42,6 +43,8 @@ public final class LSTMNetwork {
     public let batch: Int
     public let steps: Int
     let backend: GemmBackend
+    /// The build of the cell kernels in use.
+    let kernels: CellKernels
     /// Threads sharing a pass.
     public let threads: Int
     let parameters: FloatBuffer
@@ -72,14 +75,16 @@ public final class LSTMNetwork {
 
     /// A graph over `model`'s parameters. `onsetTokens` are counted apart in the onset-only figures.
     /// `threads` > 1 sets OpenBLAS to one thread per call (the threads here share the work instead).
+    /// `kernels` chooses the build of the cell kernels (every build gives the same results).
     public init(model: LSTMModel, batch: Int, steps: Int, onsetTokens: Set<Int> = [], dropoutSeed: UInt64 = 0,
-                threads: Int = 2, backend: GemmBackend = .blas) {
+                threads: Int = 2, backend: GemmBackend = .blas, kernels: KernelInstructionSet = .selected) {
         precondition(batch >= 1 && steps >= 1, "a window needs at least one stream and one step")
         config = model.config
         layout = model.layout
         self.batch = batch
         self.steps = steps
         self.backend = backend
+        self.kernels = CellKernels(kernels)
         self.threads = max(1, threads)
         if self.threads > 1 { BLASInfo.setThreads(1) }
         parameters = FloatBuffer(model.parameters)
@@ -227,7 +232,8 @@ public final class LSTMNetwork {
             parallel { part in
                 layer.recur(steps: t, part: part, weightHH: p + layout.weightHH[index].offset,
                             resets: resets, barrier: barrier, partWeights: partWeights[part].pointer,
-                            partGates: partGates[part].pointer, oneHot: oneHot, backend: backend)
+                            partGates: partGates[part].pointer, oneHot: oneHot, kernels: kernels,
+                            backend: backend)
                 if training, let mask = layer.mask, let dropped = layer.dropped {
                     for row in piece(part, of: n) {
                         Dropout.forward(layer.hOut.pointer, dropped.pointer, mask: mask.pointer, row: row, width: h,
@@ -308,7 +314,7 @@ public final class LSTMNetwork {
                                     oneHot: index == 0 && embedded == nil
                                         ? dOneHotWeights.map { (gradient: $0.pointer, tokens: UnsafePointer(inputs),
                                                                 vocabulary: v) } : nil,
-                                    backend: backend)
+                                    kernels: kernels, backend: backend)
             }
             let dG = layer.gates.pointer
             let denseInput = index > 0 || embedded != nil

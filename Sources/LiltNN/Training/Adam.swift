@@ -1,4 +1,5 @@
 import Foundation
+import LiltKernels
 
 /// Adam over the whole parameter buffer at once (β1 0.9, β2 0.999, ε 1e-8, bias-corrected), exactly
 /// PyTorch's update: p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε).

@@ -7,15 +7,15 @@
 ///
 /// 16 lanes: measured a little faster than 8 or 4 for the LSTM cell on x86-64 (more independent work
 /// per loop for the compiler to schedule), the same elsewhere.
-typealias FloatVector = SIMD16<Float>
-typealias BitsVector = SIMD16<UInt32>
+@usableFromInline package typealias FloatVector = SIMD16<Float>
+@usableFromInline package typealias BitsVector = SIMD16<UInt32>
 /// Random words filling one `BitsVector` (the same 64 bytes).
-typealias WordVector = SIMD8<UInt64>
+@usableFromInline package typealias WordVector = SIMD8<UInt64>
 /// Lanes of `FloatVector`.
-let vectorWidth = FloatVector.scalarCount
+@inlinable package var vectorWidth: Int { FloatVector.scalarCount }
 
-@inline(__always)
-func vectorExp(_ input: FloatVector) -> FloatVector {
+@inlinable @inline(__always)
+package func vectorExp(_ input: FloatVector) -> FloatVector {
     // Clamp to the range where 2ⁿ is a normal float, as a bitwise select (it compiles to a few vector
     // instructions, where the generic `clamped` does not inline).
     let low = FloatVector(repeating: -87.3), high = FloatVector(repeating: 88.3)
@@ -44,47 +44,47 @@ func vectorExp(_ input: FloatVector) -> FloatVector {
     return p * unsafeBitCast(exponent, to: FloatVector.self)
 }
 
-@inline(__always)
-func vectorSigmoid(_ x: FloatVector) -> FloatVector {
+@inlinable @inline(__always)
+package func vectorSigmoid(_ x: FloatVector) -> FloatVector {
     FloatVector(repeating: 1) / (FloatVector(repeating: 1) + vectorExp(-x))
 }
 
-@inline(__always)
-func vectorTanh(_ x: FloatVector) -> FloatVector {
+@inlinable @inline(__always)
+package func vectorTanh(_ x: FloatVector) -> FloatVector {
     // tanh x = 2σ(2x) − 1; absolute error below 2e-7.
     FloatVector(repeating: 2) * vectorSigmoid(FloatVector(repeating: 2) * x) - FloatVector(repeating: 1)
 }
 
-@inline(__always)
-func loadVector(_ pointer: UnsafePointer<Float>) -> FloatVector {
+@inlinable @inline(__always)
+package func loadVector(_ pointer: UnsafePointer<Float>) -> FloatVector {
     UnsafeRawPointer(pointer).loadUnaligned(as: FloatVector.self)
 }
 
-@inline(__always)
-func storeVector(_ value: FloatVector, _ pointer: UnsafeMutablePointer<Float>) {
+@inlinable @inline(__always)
+package func storeVector(_ value: FloatVector, _ pointer: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: FloatVector.self)
 }
 
 /// Loads `count` (< vectorWidth) values into a vector whose other lanes are zero.
-@inline(__always)
-func loadPartial(_ pointer: UnsafePointer<Float>, _ count: Int) -> FloatVector {
+@inlinable @inline(__always)
+package func loadPartial(_ pointer: UnsafePointer<Float>, _ count: Int) -> FloatVector {
     var value = FloatVector(repeating: 0)
     for lane in 0..<count { value[lane] = pointer[lane] }
     return value
 }
 
-@inline(__always)
-func storePartial(_ value: FloatVector, _ pointer: UnsafeMutablePointer<Float>, _ count: Int) {
+@inlinable @inline(__always)
+package func storePartial(_ value: FloatVector, _ pointer: UnsafeMutablePointer<Float>, _ count: Int) {
     for lane in 0..<count { pointer[lane] = value[lane] }
 }
 
 /// Scalar forms of the same approximations, for code that works one value at a time.
-@inline(__always)
-func approximateExp(_ x: Float) -> Float { vectorExp(FloatVector(repeating: x))[0] }
+@inlinable @inline(__always)
+package func approximateExp(_ x: Float) -> Float { vectorExp(FloatVector(repeating: x))[0] }
 
 /// y[i] += x[i] for i in 0..<count.
-@inline(__always)
-func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+@inlinable @inline(__always)
+package func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
     var i = 0
     while i + vectorWidth <= count {
         storeVector(loadVector(y + i) + loadVector(x + i), y + i)

@@ -1,3 +1,5 @@
+import LiltKernelsInterface
+
 /// The elementwise part of one LSTM step for one batch row and a range of hidden units, fused and
 /// vectorized.
 ///
@@ -119,4 +121,28 @@ private func cellBackwardMath(i: FloatVector, f: FloatVector, g: FloatVector, o:
     let dc = dcNext + dh * o * (one - tc * tc)
     let di = dc * g, df = dc * cp, dg = dc * i, dOut = dh * tc
     return ((di * i * (one - i), df * f * (one - f), dg * (one - g * g), dOut * o * (one - o)), dc * f)
+}
+
+/// One forward step of the cell over the rows of `step` (see `CellForwardStep`).
+///
+/// Not inlinable on purpose: each CPU-specific build of this module compiles it for its own instruction set.
+package func lstmForwardRows(_ step: CellForwardStep) {
+    for row in 0..<step.rows {
+        let out = step.gates[row]
+        lstmCellForward(
+            gates: out, input: step.tokenInput.map { UnsafePointer($0[row]) } ?? UnsafePointer(out),
+            gateStride: step.gateStride, recurrent: step.recurrent[row], recurrentStride: step.recurrentStride,
+            cPrev: step.cPrev[row], tanhC: step.tanhC[row], hOut: step.hOut[row], cNext: step.cNext[row],
+            hNext: step.hNext[row], resetNext: step.resetNext.map { $0[row] != 0 } ?? false, units: step.units)
+    }
+}
+
+/// One backward step of the cell over the rows of `step` (see `CellBackwardStep`).
+package func lstmBackwardRows(_ step: CellBackwardStep) {
+    for row in 0..<step.rows {
+        lstmCellBackward(
+            gates: step.gates[row], gateStride: step.gateStride, cPrev: step.cPrev[row], tanhC: step.tanhC[row],
+            dH: step.dH[row], dhNext: step.dhNext[row], dcNext: step.dcNext[row], cut: step.cut[row] != 0,
+            units: step.units, gradientSum: step.gradientSums?[row])
+    }
 }

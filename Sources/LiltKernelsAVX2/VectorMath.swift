@@ -1,0 +1,1 @@
+../LiltKernels/VectorMath.swift
