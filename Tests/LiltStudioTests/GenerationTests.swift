@@ -188,3 +188,29 @@ func liveMode() throws {
     press(app, "uu")   // the live take, then the temperature
     #expect(app.state.session.notes == before.notes)
 }
+
+@Test("after g the roll scrolls so that the written notes and the cursor are all in view")
+func generationRevealsItsNotes() throws {
+    let url = try modelFile()
+    let size = TerminalSize(width: 100, height: 50)
+    let app = StudioApp(terminal: MemoryTerminal(width: size.width, height: size.height),
+                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
+    wait(app) { app.state.modelName != nil }
+    // Down a roll's height and back: the view follows the cursor down, then up only as far as the cursor,
+    // which ends on the roll's second row with every pitch above it out of view.
+    let rows = StudioLayout(size: size).grid.height
+    press(app, String(repeating: "j", count: rows))
+    app.draw()
+    press(app, String(repeating: "k", count: rows))
+    app.draw()
+    let cursor = app.state.session.cursorPitch
+    #expect(app.state.topPitch == cursor + 2)
+    press(app, "g")
+    wait(app) { !app.state.isGenerating }
+    app.draw()
+    let pitches = app.state.variations.joined().map(\.pitch)
+    #expect(pitches.contains { $0 > cursor + 2 }, "some notes were written above the view")
+    let shown = (app.state.topPitch - rows + 1)...app.state.topPitch
+    #expect(pitches.filter { !shown.contains($0) } == [])
+    #expect(shown.contains(cursor))
+}

@@ -82,6 +82,8 @@ extension StudioApp {
             return
         }
         let timing = String(format: "%.0f ms", result.milliseconds)
+        let pitches = result.takes.joined().map(\.pitch)
+        if let low = pitches.min(), let high = pitches.max() { state.pitchesToReveal = low...high }
         switch result.request.purpose {
         case .continuation:
             guard let notes = result.takes.first else { return }

@@ -198,6 +198,15 @@ public final class StudioApp {
             reveal(gridSteps(state.session.cursor))
         }
         let pitch = state.session.cursorPitch
+        if let wanted = state.pitchesToReveal {
+            state.pitchesToReveal = nil
+            let low = min(wanted.lowerBound, pitch), high = max(wanted.upperBound, pitch)
+            let hidden = high > state.topPitch - 1 || low < state.topPitch - grid.height + 2
+            if hidden && high - low + 3 <= grid.height {
+                // Centre the new notes (and the cursor) in the roll.
+                state.topPitch = max(grid.height - 1, min(127, high + (grid.height - (high - low + 1)) / 2))
+            }
+        }
         if pitch > state.topPitch - 1 {
             state.topPitch = min(127, pitch + 2)
         } else if pitch < state.topPitch - grid.height + 2 {

@@ -171,6 +171,8 @@ public struct StudioState: Sendable {
     public var scrollStep = 0
     /// The highest pitch shown at the roll's top row.
     public var topPitch = 79
+    /// Pitches the roll should bring into view at the next frame (the notes a generation just wrote).
+    public var pitchesToReveal: ClosedRange<Int>?
     /// Whether the view follows the playhead while playing.
     public var follow = true
     public var playback = PlaybackSnapshot()
