@@ -190,7 +190,8 @@ final class TrainingPrinter: Sendable {
                 if summary.isBest { text += "  [best]" }
                 line(text, &state)
             case .trainer(.stopped): break
-            case .sample(let epoch, let tokens):
+            case .sample(let epoch, let take):
+                let tokens = take.tokens.map(\.description)
                 line("  sample after epoch \(epoch): " + tokens.prefix(48).joined(separator: " ") + (tokens.count > 48 ? " …" : ""),
                      &state)
             case .finished: break

@@ -90,11 +90,15 @@ func trainingAndHeldOut() throws {
     #expect(try job.wait() == .finished)
     let events = job.drainEvents()
     #expect(events.filter { if case .trainer(.epoch) = $0 { true } else { false } }.count == 2)
-    #expect(events.filter { if case .sample = $0 { true } else { false } }.count == 2)
+    let sampled = events.compactMap { if case .sample(_, let take) = $0 { take } else { nil } }
+    #expect(sampled.count == 2)
+    // Each sample carries the model's probability of each of its tokens (the studio shades its notes by them).
+    #expect(sampled.allSatisfy { $0.tokenProbabilities.count == $0.generated.count && !$0.generated.isEmpty })
+    #expect(sampled.allSatisfy { $0.tokenProbabilities.allSatisfy { $0 > 0 && $0 <= 1 } })
     let csv = try String(contentsOf: job.metricsURL, encoding: .utf8).split(separator: "\n")
     #expect(csv.count == 3 && csv[0].hasPrefix("epoch,train_loss"))
     let samples = try String(contentsOf: job.samplesURL, encoding: .utf8).split(separator: "\n")
-    #expect(samples.count == 2 && samples[1].hasPrefix("epoch 2: "))
+    #expect(samples.count == 2 && samples[1] == "epoch 2: " + sampled[1].tokens.map(\.description).joined(separator: " "))
 
     let model = try MusicModel.load(from: folder)
     #expect(model.vocabulary == corpus.vocabulary)

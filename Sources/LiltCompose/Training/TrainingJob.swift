@@ -23,8 +23,9 @@ public struct ModelOptions: Sendable, Codable, Equatable {
 /// What a training job reports, in order.
 public enum TrainingJobEvent: Sendable, Equatable {
     case trainer(TrainingEvent)
-    /// A melody sampled from the model after an epoch (tokens, model key), also written to `samples.txt`.
-    case sample(epoch: Int, tokens: [String])
+    /// A melody sampled from the model after an epoch (model key, with the probability of each token),
+    /// also written to `samples.txt` as tokens.
+    case sample(epoch: Int, take: Take)
     case finished(StopReason)
     case failed(String)
 }
@@ -228,9 +229,11 @@ public final class TrainingJob: Sendable {
             guard case .epoch(let summary) = event else { return }
             do {
                 try writeMetrics(trainer.history)
-                let tokens = sample(trainer.model, epoch: summary.epoch)
-                try append(line: "epoch \(summary.epoch): " + tokens.joined(separator: " "), to: samplesURL)
-                publish(.sample(epoch: summary.epoch, tokens: tokens))
+                if let take = sample(trainer.model, epoch: summary.epoch) {
+                    try append(line: "epoch \(summary.epoch): " + take.tokens.map(\.description).joined(separator: " "),
+                               to: samplesURL)
+                    publish(.sample(epoch: summary.epoch, take: take))
+                }
             } catch {
                 failure = error
             }
@@ -250,13 +253,13 @@ public final class TrainingJob: Sendable {
     }
 
     /// A melody of `sampleSteps` steps from `/`, temperature 1, random seed = epoch.
-    private func sample(_ network: LSTMModel, epoch: Int) -> [String] {
+    private func sample(_ network: LSTMModel, epoch: Int) -> Take? {
         let music = MusicModel(network: network, vocabulary: corpus.vocabulary, encoding: corpus.parameters)
         var controls = GenerationControls()
         controls.length = .steps(sampleSteps)
         controls.randomSeed = UInt64(epoch)
-        guard let generator = try? StreamingGenerator(model: music, seed: Seed(), controls: controls, threads: 1) else { return [] }
-        return generator.run().first?.tokens.map(\.description) ?? []
+        guard let generator = try? StreamingGenerator(model: music, seed: Seed(), controls: controls, threads: 1) else { return nil }
+        return generator.run().first
     }
 
     /// `metrics.csv`: one row per epoch.

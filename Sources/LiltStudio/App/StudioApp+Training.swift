@@ -130,12 +130,11 @@ extension StudioApp {
                 }
             case .trainer(.stopped):
                 break
-            case .sample(let epoch, let tokens):
-                let melody = TimeStepEncoder(parameters: training.corpus.parameters)
-                    .decode(tokens.compactMap { TimeStepToken($0) })
-                let notes = melody.notes.compactMap { note -> SessionNote? in
+            case .sample(let epoch, let take):
+                let notes = take.melody.notes.compactMap { note -> SessionNote? in
                     guard let pitch = note.pitch else { return nil }
-                    return SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: .generated)
+                    return SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: .generated,
+                                       probability: take.probability(ofNoteAt: note.onset))
                 }
                 lastSample = notes
                 progress.sample = "epoch \(epoch) sample: \(notes.count) notes (S to hear it)"
