@@ -21,6 +21,7 @@ private func liveModel() -> MusicModel {
 /// Notes handed to the studio, in order.
 private final class NoteLog: Sendable {
     let notes = Mutex<[SessionNote]>([])
+    let held = Mutex<SessionNote?>(nil)
     let errors = Mutex<[String]>([])
 }
 
@@ -44,7 +45,10 @@ private struct LiveRig {
         player.play()
         let log = self.log
         live = LiveGeneration(model: model, seed: seed, start: 2, controls: controls, player: player, pacing: .manual,
-                              onNotes: { notes in log.notes.withLock { $0 += notes } },
+                              onNotes: { ended, held in
+                                  log.notes.withLock { $0 += ended }
+                                  log.held.withLock { $0 = held }
+                              },
                               onError: { error in log.errors.withLock { $0.append(error) } })
     }
 
@@ -118,6 +122,10 @@ func liveHeldNote() throws {
     rig.live.update(holding)
     // During beat 3: from beat 4 on, rests — the held note ends at step 16, after crossing beats 2 and 3.
     rig.run(until: rig.time(ofStep: 12) + 100)
+    // Beats 0–3 are written: the studio already has the note of step 7, held for 9 steps so far.
+    let heldSoFar = try #require(rig.log.held.withLock { $0 })
+    #expect(heldSoFar.onset == QuarterLength(2) + QuarterLength(7, 4) && heldSoFar.duration == QuarterLength(9, 4))
+    #expect(!rig.log.notes.withLock { $0 }.contains { $0.onset == heldSoFar.onset })
     var resting = notesOnly
     resting.restBias = 40
     rig.live.update(resting)
@@ -156,7 +164,7 @@ func liveFromTheStart() {
     controls.restBias = -40   // the first step is a note
     controls.holdBias = -40
     let live = LiveGeneration(model: liveModel(), seed: Melody(meter: Meter(4, 4)), start: 0, controls: controls,
-                              player: player, pacing: .manual, onNotes: { _ in }, onError: { _ in })
+                              player: player, pacing: .manual, onNotes: { _, _ in }, onError: { _ in })
     #expect(live.tokens.count == 4, "beat 0 is written at once, beat 1 not yet")
     player.play()
     for _ in 0..<80 {   // to 500 ms: beat 1 (from 600 ms) is not due before 540 ms

@@ -21,8 +21,9 @@ import Synchronization
 /// ends it (`LivePlayer.end`). A note held across any number of beats sounds as one note of its full length.
 ///
 /// The generator lives behind a lock, driven by the live thread (or, with `.manual` pacing, by `pump()`
-/// in tests); the studio talks to it through `update(_:)` and `stop()`, and receives each note as it ends
-/// through `onNotes` (on the driving thread; the studio queues them for the loop).
+/// in tests); the studio talks to it through `update(_:)` and `stop()`, and after each beat receives the
+/// notes that ended in it and the note still held, as far as written, through `onNotes` (on the driving
+/// thread; the studio queues them for the loop), so a long note shows in the roll while it sounds.
 final class LiveGeneration: Sendable {
     /// How the writing is driven.
     enum Pacing: Sendable, Equatable {
@@ -47,11 +48,13 @@ final class LiveGeneration: Sendable {
 
     /// - Parameters:
     ///   - seed: the melody before `start`; `start` is where the live part starts (quarter notes).
-    ///   - onNotes: each note once it has ended (sounding pitch, quarter notes, with the probability the
-    ///     model gave its onset token).
+    ///   - onNotes: after each beat written, the notes that ended in it and the note still held at its end
+    ///     (as long as it is so far; nil: none), in sounding pitch and quarter notes, each with the
+    ///     probability the model gave its onset token.
     init(model: MusicModel, seed: Melody, start: QuarterLength, controls: GenerationControls, player: LivePlayer,
          pacing: Pacing = .realTime, margin: Double = LiveGeneration.defaultMargin,
-         onNotes: @escaping @Sendable ([SessionNote]) -> Void, onError: @escaping @Sendable (String) -> Void) {
+         onNotes: @escaping @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void,
+         onError: @escaping @Sendable (String) -> Void) {
         self.player = player
         self.margin = margin
         self.pacing = pacing
@@ -122,7 +125,7 @@ final class LiveGeneration: Sendable {
 final class LiveWriter {
     let generator: StreamingGenerator
     let player: LivePlayer
-    let onNotes: @Sendable ([SessionNote]) -> Void
+    let onNotes: @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void
     /// The grid step in quarter notes, the live start in grid steps, steps in a beat.
     let step: QuarterLength
     let startSteps: Int
@@ -137,7 +140,7 @@ final class LiveWriter {
     private var current: (pitch: Int, onset: Int, steps: Int, probability: Double?, open: Bool)?
 
     init(model: MusicModel, seed: Melody, start: QuarterLength, controls: GenerationControls, player: LivePlayer,
-         onNotes: @escaping @Sendable ([SessionNote]) -> Void) throws {
+         onNotes: @escaping @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void) throws {
         let seedValue = try GenerationWorker.seed(seed, model: model)
         generator = try StreamingGenerator(model: model, seed: seedValue, controls: Self.endless(controls))
         shift = generator.controls.transposeBack ? seedValue.shift : 0
@@ -164,8 +167,9 @@ final class LiveWriter {
     var nextBeatPosition: Double { (QuarterLength(startSteps + written) * step).doubleValue }
 
     /// Writes one beat with `controls`: the notes that end inside it go to the player and to `onNotes`;
-    /// a note still held at its end goes to the player open.
+    /// a note still held at its end goes to the player open (and to `onNotes` as held so far).
     func writeBeat(controls: GenerationControls) {
+        var ended: [SessionNote] = []
         let next = Self.endless(controls)
         if next != generator.controls { generator.controls = next }
         for _ in 0..<stepsPerBeat {
@@ -173,12 +177,12 @@ final class LiveWriter {
             tokens.append(token)
             switch token {
             case .note(let midi):
-                endCurrent()
+                endCurrent(into: &ended)
                 current = (min(127, max(0, midi - shift)), written, 1, generator.tokenProbabilities[0].last, false)
             case .hold:
                 current?.steps += 1
             case .rest, .end:
-                endCurrent()
+                endCurrent(into: &ended)
             }
             written += 1
         }
@@ -186,24 +190,34 @@ final class LiveWriter {
             player.appendOpen(key: note.pitch, onset: position(ofStep: note.onset))
             current?.open = true
         }
+        onNotes(ended, current.map(sessionNote))
     }
 
     /// Ends the held note where the written part ends.
-    func finish() { endCurrent() }
+    func finish() {
+        var ended: [SessionNote] = []
+        endCurrent(into: &ended)
+        onNotes(ended, nil)
+    }
 
     private func position(ofStep step: Int) -> Double { (QuarterLength(startSteps + step) * self.step).doubleValue }
 
-    private func endCurrent() {
+    /// The note being held, as long as it is so far, as the studio shows it.
+    private func sessionNote(_ note: (pitch: Int, onset: Int, steps: Int, probability: Double?, open: Bool)) -> SessionNote {
+        SessionNote(pitch: note.pitch, onset: QuarterLength(startSteps + note.onset) * step,
+                    duration: QuarterLength(note.steps) * step, origin: .generated, probability: note.probability)
+    }
+
+    /// Ends the note being held (if any) at the end of the written part: to the player, and to `ended`.
+    private func endCurrent(into ended: inout [SessionNote]) {
         guard let note = current else { return }
         current = nil
-        let onset = QuarterLength(startSteps + note.onset) * step
-        let duration = QuarterLength(note.steps) * step
+        let finished = sessionNote(note)
         if note.open {
-            player.end(key: note.pitch, onset: onset.doubleValue, at: (onset + duration).doubleValue)
+            player.end(key: note.pitch, onset: finished.onset.doubleValue, at: finished.end.doubleValue)
         } else {
-            player.append([Note(pitch: Pitch(midi: note.pitch), onset: onset, duration: duration)])
+            player.append([Note(pitch: Pitch(midi: note.pitch), onset: finished.onset, duration: finished.duration)])
         }
-        onNotes([SessionNote(pitch: note.pitch, onset: onset, duration: duration, origin: .generated,
-                             probability: note.probability)])
+        ended.append(finished)
     }
 }

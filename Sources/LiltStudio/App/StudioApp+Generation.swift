@@ -194,10 +194,11 @@ extension StudioApp {
         state.isLive = true
         state.liveStart = start
         state.liveNotes = []
+        state.liveHeld = nil
         // Made before the player starts: a beat already due (no lead-in at the very start) is queued with it.
         live = LiveGeneration(model: model, seed: seed, start: start, controls: generationControls(variations: 1),
                               player: livePlayer,
-                              onNotes: { notes in jobs.post(.liveNotes(notes)) },
+                              onNotes: { ended, held in jobs.post(.liveNotes(ended, held: held)) },
                               onError: { reason in jobs.post(.message(StudioMessage(reason, isError: true))) })
         livePlayer.play()
         state.message = StudioMessage("live: the model plays on from bar \(state.session.bar(at: start) + 1); "
@@ -212,11 +213,17 @@ extension StudioApp {
         self.live = nil
         // Notes that arrived after the last drain.
         for event in jobs.take() {
-            if case .liveNotes(let notes) = event { state.liveNotes += notes } else { jobs.post(event) }
+            if case .liveNotes(let ended, let held) = event {
+                state.liveNotes += ended
+                state.liveHeld = held
+            } else {
+                jobs.post(event)
+            }
         }
         let notes = state.liveNotes, start = state.liveStart
         state.isLive = false
         state.liveNotes = []
+        state.liveHeld = nil
         guard keep, !notes.isEmpty else { return }
         edit("live take") { session in
             session.replace(from: start, with: notes)

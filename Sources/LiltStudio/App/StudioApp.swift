@@ -130,7 +130,9 @@ public final class StudioApp {
                 if !quiet { state.message = StudioMessage("model \(name) ready: c continues from the cursor, g writes variations") }
             case .generated(let result): apply(result)
             case .corpusReady(let corpus): corpusReady(corpus)
-            case .liveNotes(let notes): state.liveNotes += notes
+            case .liveNotes(let ended, let held):
+                state.liveNotes += ended
+                state.liveHeld = held
             case .trainingFailed(let reason):
                 state.training?.phase = .failed
                 state.training?.title = "training could not start"
@@ -324,7 +326,8 @@ enum StudioEvent: Sendable {
     case modelLoaded(MusicModel, name: String, quiet: Bool)
     case generated(GenerationResult)
     case corpusReady(EncodedCorpus)
-    case liveNotes([SessionNote])
+    /// Live notes that ended, and the note still held (so far).
+    case liveNotes([SessionNote], held: SessionNote?)
     case trainingFailed(String)
 }
 

@@ -193,6 +193,8 @@ public struct StudioState: Sendable {
     public var isLive = false
     public var liveStart = QuarterLength.zero
     public var liveNotes: [SessionNote] = []
+    /// The live note still sounding, as long as it is written so far.
+    public var liveHeld: SessionNote?
 
     /// Whether a variation is being previewed.
     public var isPreviewing: Bool { !variations.isEmpty && !showingKept }
@@ -201,7 +203,7 @@ public struct StudioState: Sendable {
     public var displayed: ComposingSession {
         if isLive {
             var live = session
-            live.replace(from: liveStart, with: liveNotes)
+            live.replace(from: liveStart, with: liveNotes + (liveHeld.map { [$0] } ?? []))
             return live
         }
         guard isPreviewing, variations.indices.contains(variationIndex) else { return session }
