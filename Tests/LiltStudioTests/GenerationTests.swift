@@ -168,7 +168,10 @@ func modelRangeInRoll() {
 
 @Test("live mode streams the model's notes into the player and keeps them as one take when stopped")
 func liveMode() throws {
-    let app = try studioWithModel()
+    let url = try modelFile()
+    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
+                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
+    wait(app) { app.state.modelName != nil }
     press(app, "izxcv")
     press(app, .escape)
     press(app, ":tempo 300")
@@ -185,6 +188,13 @@ func liveMode() throws {
     #expect(!app.state.isLive)
     #expect(app.state.session.notes.count > before.notes.count)
     #expect(app.state.session.notes.prefix(4) == before.notes.prefix(4))
+    // The kept take's provenance regenerates it: the same notes after the seed.
+    let take = try #require(app.state.session.takes.last)
+    let provenance = try JSONDecoder().decode(TakeProvenance.self, from: Data(take.provenance.utf8))
+    let again = try Composer.regenerate(provenance, model: try MusicModel.load(from: url))
+    let live = app.state.session.notes.dropFirst(4)
+    #expect(again.melody.notes.filter { !$0.isRest && $0.onset >= 4 }.map { [$0.pitch!.midi, $0.onset, $0.duration] as [AnyHashable] }
+            == live.map { [$0.pitch, $0.onset, $0.duration] as [AnyHashable] })
     press(app, "uu")   // the live take, then the temperature
     #expect(app.state.session.notes == before.notes)
 }

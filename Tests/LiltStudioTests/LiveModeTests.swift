@@ -106,6 +106,9 @@ func liveSliderFromNextBeat() throws {
     #expect(rig.live.changes.map(\.step) == [boundary])
     #expect(rig.live.changes.first?.controls.restBias == 40)
     #expect(rig.log.errors.withLock { $0 }.isEmpty)
+    // The provenance kept with a live take regenerates it token for token, the change included.
+    let again = try Composer.regenerate(try #require(rig.live.provenance), model: rig.model)
+    #expect(Array(again.generated) == rig.live.tokens)
 }
 
 @Test("a note held across beats sounds as one note of its full length: one note-on, the note-off only where it ends")

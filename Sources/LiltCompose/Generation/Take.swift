@@ -20,6 +20,13 @@ public struct TakeProvenance: Sendable, Codable, Equatable {
     public var changes: [ControlChange]
     /// Which variation of the batch this take is (0-based).
     public var variation: Int
+
+    /// As compact JSON (sorted keys), the form sessions store.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
 }
 
 /// One generated melody: the seed and its continuation as tokens (model key), the melody to play, and
@@ -57,11 +64,7 @@ public struct Take: Sendable, Equatable {
     }
 
     /// The provenance as compact JSON (sorted keys).
-    public var provenanceJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(provenance)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    public var provenanceJSON: String { provenance.json }
 }
 
 extension Take {

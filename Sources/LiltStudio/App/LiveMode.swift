@@ -116,6 +116,16 @@ final class LiveGeneration: Sendable {
     var tokens: [TimeStepToken] { writer.withLock { $0?.tokens ?? [] } }
     /// The control changes the generator recorded, at the steps they applied from.
     var changes: [ControlChange] { writer.withLock { $0?.generator.changes ?? [] } }
+    /// What regenerates the written part bit for bit (`Composer.regenerate`): the generator's provenance
+    /// with the length, at the start and in every change, set to the steps written.
+    var provenance: TakeProvenance? {
+        writer.withLock { writer in
+            guard let writer, var provenance = writer.generator.takes().first?.provenance else { return nil }
+            provenance.controls.length = .steps(writer.written)
+            for index in provenance.changes.indices { provenance.changes[index].controls.length = .steps(writer.written) }
+            return provenance
+        }
+    }
     /// Grid steps in one beat.
     var stepsPerBeat: Int { writer.withLock { $0?.stepsPerBeat ?? 1 } }
 }

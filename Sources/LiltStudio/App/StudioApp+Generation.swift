@@ -221,6 +221,7 @@ extension StudioApp {
             }
         }
         let notes = state.liveNotes, start = state.liveStart
+        let provenance = live.provenance?.json ?? #"{"source":"live"}"#
         state.isLive = false
         state.liveNotes = []
         state.liveHeld = nil
@@ -228,7 +229,7 @@ extension StudioApp {
         edit("live take") { session in
             session.replace(from: start, with: notes)
             session.takes.append(SessionTake(name: "live \(session.takes.count + 1)", notes: notes,
-                                             provenance: #"{"source":"live"}"#))
+                                             provenance: provenance))
         }
         state.message = StudioMessage("live take kept: \(notes.count) notes (u takes it back)")
     }
