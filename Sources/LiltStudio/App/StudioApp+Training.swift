@@ -96,10 +96,12 @@ extension StudioApp {
     /// Drains the job's events into the pane (once a frame); returns whether anything changed.
     func drainTraining() -> Bool {
         guard let training, let job = training.job else { return false }
-        let events = job.drainEvents()
         // A pause is seen in the job's state, not in an event: the pane says "paused" once the
-        // training thread is held.
-        if events.isEmpty, state.training?.phase == .pausing, job.pauseState == .paused {
+        // training thread is held. Looked at before draining: the thread publishes a batch's events
+        // before it is held, so every event of the last batch is in this drain.
+        let held = job.pauseState == .paused
+        let events = job.drainEvents()
+        if events.isEmpty, state.training?.phase == .pausing, held {
             state.training?.phase = .paused
             state.message = StudioMessage("training paused (t resumes)")
             return true
@@ -149,7 +151,7 @@ extension StudioApp {
                 state.message = StudioMessage("training failed: \(reason)", isError: true)
             }
         }
-        if progress.phase == .pausing, job.pauseState == .paused {
+        if progress.phase == .pausing, held {
             progress.phase = .paused
             state.message = StudioMessage("training paused (t resumes)")
         }
