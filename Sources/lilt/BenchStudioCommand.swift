@@ -21,6 +21,12 @@ struct BenchStudio: ParsableCommand {
     @Option(help: "Bars of the session drawn.")
     var bars = 64
 
+    @Option(help: "Keys timed while the default model trains (0: skip the loop figures).")
+    var keys = 200
+
+    @Option(help: "Folder holding essen-abc/ or samples/ to train on while keys are timed (default: ./Corpora, else beside the program).")
+    var corpora: String?
+
     func run() throws {
         print("machine     \(BenchMachine.summary)")
         let figures = StudioBenchmark.run(size: TerminalSize(width: width, height: height), frames: frames, bars: bars)
@@ -34,5 +40,18 @@ struct BenchStudio: ParsableCommand {
         line("frame", figures.frame, target: "target ≤ 5 ms")
         line("+ training", figures.frameWithTraining, target: "with the loss graph pane; target ≤ 5 ms")
         line("key→screen", figures.keyToScreen, target: "memory terminal; target ≤ 50 ms")
+        guard keys > 0 else { return }
+        let loop = StudioBenchmark.runLoop(size: TerminalSize(width: width, height: height), keys: keys,
+                                           corpora: corpora.map { URL(fileURLWithPath: $0) } ?? TrainCommand.corporaFolder())
+        print(String(format: "idle        %.2f %% of one core over %.1f s, %d frames drawn (nothing playing or training; target near 0)",
+                     loop.idleCPU * 100, loop.idleSeconds, loop.idleFrames))
+        if let problem = loop.trainingProblem {
+            print("training    not measured: \(problem)")
+        } else {
+            line("key→screen", loop.keyToScreenTraining,
+                 target: String(format: "typed while training %@ at %.0f steps/s, wake-up included; target ≤ 50 ms",
+                                loop.trainingDescription, loop.trainingStepsPerSecond))
+        }
     }
+
 }

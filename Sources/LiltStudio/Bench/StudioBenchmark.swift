@@ -3,6 +3,7 @@ import LiltAudio
 import LiltCompose
 import LiltMusic
 import LiltTerminal
+import Synchronization
 
 /// Frame times of the studio: drawing the whole screen for a busy session, and a key handled and drawn.
 public enum StudioBenchmark {
@@ -94,7 +95,102 @@ public enum StudioBenchmark {
                        frameWithTraining: withTraining.sorted(), keyToScreen: keys.sorted())
     }
 
-    private static func milliseconds(_ duration: Duration) -> Double {
+    /// The studio's own loop on a terminal that waits like a real one: process CPU while idle, and key to
+    /// screen while a training job runs at full speed.
+    public struct LoopFigures: Sendable {
+        /// Process CPU time over wall time while nothing plays or trains (0.01: 1 % of one core).
+        public var idleCPU: Double
+        public var idleFrames: Int
+        public var idleSeconds: Double
+        /// Key to screen, milliseconds, sorted; empty when training could not start.
+        public var keyToScreenTraining: [Double]
+        /// Training steps per second while the keys were timed, and the model trained.
+        public var trainingStepsPerSecond: Double
+        public var trainingDescription: String
+        /// Why training was not measured, if it was not.
+        public var trainingProblem: String?
+    }
+
+    /// Runs the studio loop (`StudioApp.step`) on a `PacedTerminal`: `idleSeconds` with nothing to do,
+    /// then `t` starts the default model's training on `corpora` (in a scratch data folder) and, once it
+    /// runs, `keys` cursor keys are typed 20–50 ms apart and timed to the frame that shows them.
+    public static func runLoop(size: TerminalSize = TerminalSize(width: 200, height: 60), idleSeconds: Double = 3,
+                               keys: Int = 200, corpora: URL) -> LoopFigures {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-bench-studio-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var environment = StudioEnvironment(output: SilentOutput())
+        environment.training = TrainingSetup(
+            locations: DataLocations(environment: ["HOME": scratch.path,
+                                                   "XDG_DATA_HOME": scratch.appendingPathComponent("data").path,
+                                                   "XDG_CACHE_HOME": scratch.appendingPathComponent("cache").path]),
+            corporaFolder: corpora)
+        let terminal = PacedTerminal(size: size)
+        let app = StudioApp(terminal: terminal, environment: environment, session: busySession(bars: 16))
+
+        // Idle: the loop sleeps until its next deadline (with nothing due, until a key); count what it costs.
+        let keyboard = terminal.keyboard
+        app.step(timeout: 0)
+        let idleStart = ContinuousClock.now, cpuStart = processCPUSeconds(), framesStart = terminal.frames
+        let waker = Thread {
+            Thread.sleep(forTimeInterval: idleSeconds)
+            keyboard.send(.resize)
+        }
+        waker.start()
+        while ContinuousClock.now - idleStart < .seconds(idleSeconds) { app.step() }
+        let idleWall = seconds(ContinuousClock.now - idleStart)
+        let idleCPU = (processCPUSeconds() - cpuStart) / idleWall
+        let idleFrames = terminal.frames - framesStart
+
+        // Training at full speed, then keys.
+        keyboard.send(.key(.character("t")))
+        let trainingStart = ContinuousClock.now
+        while (app.state.training?.batches.count ?? 0) < 3, ContinuousClock.now - trainingStart < .seconds(120),
+              app.state.training?.phase != .failed {
+            app.step()
+        }
+        var figures = LoopFigures(idleCPU: idleCPU, idleFrames: idleFrames, idleSeconds: idleWall, keyToScreenTraining: [],
+                                  trainingStepsPerSecond: 0, trainingDescription: app.state.training?.title ?? "",
+                                  trainingProblem: nil)
+        guard (app.state.training?.batches.count ?? 0) >= 3 else {
+            figures.trainingProblem = app.state.message?.text ?? "training did not start"
+            return figures
+        }
+        let typing = Atomic<Bool>(true)
+        let keyCount = keys
+        let typist = Thread {
+            var generator = SystemRandomNumberGenerator()
+            for index in 0..<keyCount {
+                Thread.sleep(forTimeInterval: Double.random(in: 0.02...0.05, using: &generator))
+                keyboard.send(.key(index % 40 < 20 ? .right : .left))
+            }
+            typing.store(false, ordering: .releasing)
+            keyboard.send(.key(.character("?")))   // wakes the loop one last time (help on)
+        }
+        typist.start()
+        while typing.load(ordering: .acquiring) || terminal.keyToScreen.count < keys { app.step() }
+        figures.trainingStepsPerSecond = app.state.training?.stepsPerSecond ?? 0
+        figures.keyToScreenTraining = Array(terminal.keyToScreen.prefix(keys)).sorted()
+        for character in ":train stop" { keyboard.send(.key(.character(character))) }
+        keyboard.send(.key(.enter))
+        let stopStart = ContinuousClock.now
+        while app.state.training?.phase != .stopped, app.state.training?.phase != .finished,
+              ContinuousClock.now - stopStart < .seconds(30) {
+            app.step()
+        }
+        return figures
+    }
+
+    /// User plus system CPU time of the whole process so far, in seconds.
+    private static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    private static func seconds(_ duration: Duration) -> Double { milliseconds(duration) / 1000 }
+
+    static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 }
