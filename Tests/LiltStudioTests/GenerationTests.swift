@@ -28,13 +28,16 @@ private func wait(_ app: StudioApp, until condition: () -> Bool) {
     while !condition(), Date() < deadline { app.step(timeout: 0.02) }
 }
 
-private func studioWithModel() throws -> StudioApp {
+/// A studio on the silent output with the small model loaded (and the model file).
+private func studioWithModelFile() throws -> (app: StudioApp, model: URL) {
     let url = try modelFile()
     let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
                         environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
     wait(app) { app.state.modelName != nil }
-    return app
+    return (app, url)
 }
+
+private func studioWithModel() throws -> StudioApp { try studioWithModelFile().app }
 
 @Test("c continues from the cursor: the notes before it stay, generated notes follow, undo restores exactly")
 func continueFromCursor() throws {
@@ -59,10 +62,7 @@ func continueFromCursor() throws {
 
 @Test("continued and variation notes carry the model's probability of their onset token, kept exactly through save and load")
 func generatedProbabilities() throws {
-    let url = try modelFile()
-    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
-                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
-    wait(app) { app.state.modelName != nil }
+    let (app, url) = try studioWithModelFile()
     press(app, "izxcv")
     press(app, .escape)
     press(app, "c")
@@ -168,10 +168,7 @@ func modelRangeInRoll() {
 
 @Test("live mode streams the model's notes into the player and keeps them as one take when stopped")
 func liveMode() throws {
-    let url = try modelFile()
-    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
-                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
-    wait(app) { app.state.modelName != nil }
+    let (app, url) = try studioWithModelFile()
     press(app, "izxcv")
     press(app, .escape)
     press(app, ":tempo 300")
