@@ -206,7 +206,13 @@ final class PlayerEngine: Sendable {
     func run(interval: Double) {
         while core.withLock({ !$0.exiting }) {
             pump()
-            _ = wake.wait(timeout: .now() + .microseconds(Int(interval * 1000)))
+            if core.withLock({ $0.state == .playing || $0.exiting }) {
+                _ = wake.wait(timeout: .now() + .microseconds(Int(interval * 1000)))
+            } else {
+                // Stopped or paused: nothing is due until a command comes (and every command signals),
+                // so an idle player costs no wake-ups at all.
+                wake.wait()
+            }
         }
         pump()
         finished.signal()
