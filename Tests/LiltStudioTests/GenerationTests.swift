@@ -181,8 +181,12 @@ func liveMode() throws {
     #expect(app.state.liveNotes.allSatisfy { $0.onset >= 4 && $0.origin == .generated })
     #expect(app.state.displayed.notes.count > before.notes.count)
     press(app, "}")   // a slider change goes to the running generator
+    app.update()
+    #expect(app.state.playback.isPlaying)
     press(app, "m")
     #expect(!app.state.isLive)
+    app.update()
+    #expect(!app.state.playback.isPlaying, "stopping live mode stops the sound; it does not start the melody")
     #expect(app.state.session.notes.count > before.notes.count)
     #expect(app.state.session.notes.prefix(4) == before.notes.prefix(4))
     // The kept take's provenance regenerates it: the same notes after the seed.

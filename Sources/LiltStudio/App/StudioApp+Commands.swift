@@ -171,9 +171,10 @@ extension StudioApp {
         afterChange()
     }
 
-    /// After the document changed: reload a playing melody, schedule the autosave.
+    /// After the document changed: reload a playing melody, schedule the autosave. In live mode the live
+    /// player is the one playing; the melody's player stays silent.
     func afterChange() {
-        if state.playback.isPlaying || player.state == .playing {
+        if live == nil, state.playback.isPlaying || player.state == .playing {
             let position = player.position
             reloadPlayer()
             player.seek(to: position)

@@ -220,6 +220,8 @@ extension StudioApp {
                 jobs.post(event)
             }
         }
+        // The live player is gone: nothing plays now (a stale "playing" would restart the melody below).
+        state.playback = PlaybackSnapshot()
         let notes = state.liveNotes, start = state.liveStart
         let provenance = live.provenance?.json ?? #"{"source":"live"}"#
         state.isLive = false
