@@ -85,8 +85,10 @@ struct BenchTrainOptions: ParsableArguments {
                 if !json {
                     let names = cases.map(\.name)
                     print("round \(round)  PyTorch: " + names.map { name in
-                        String(format: "%@ %.0f seq-steps/s, single step %.1f µs", name,
-                               torchTraining[name]?.last ?? .nan, torchStep[name]?.last ?? .nan)
+                        let theirs = torchTraining[name]?.last ?? .nan
+                        let ratio = (ours[name]?.last?.seqStepsPerSecond ?? .nan) / theirs
+                        return String(format: "%@ %.0f seq-steps/s (Lilt %.2f× this round), single step %.1f µs", name,
+                                      theirs, ratio, torchStep[name]?.last ?? .nan)
                     }.joined(separator: "; "))
                 }
             }
@@ -108,10 +110,15 @@ struct BenchTrainOptions: ParsableArguments {
                               benchCase.name, speed, gflops, micros)
             if let theirs = median(torchTraining[benchCase.name] ?? []) {
                 let theirGflops = theirs * benchCase.flopsPerStep / Double(benchCase.steps * benchCase.batch) / 1e9
+                // The ratio of the rounds' medians, and the range of the ratios round by round (both tools
+                // measured side by side): on a shared machine the range says how much to trust the median.
+                let roundRatios = zip(results.map(\.seqStepsPerSecond), torchTraining[benchCase.name] ?? []).map { $0 / $1 }
                 entry["torchSeqStepsPerSecond"] = theirs
                 entry["torchGflopsPerSecond"] = theirGflops
                 entry["ratioToTorch"] = speed / theirs
-                line += String(format: "  | PyTorch %8.0f seq-steps/s %6.1f GFLOP/s → %.2f×", theirs, theirGflops, speed / theirs)
+                entry["roundRatios"] = roundRatios
+                line += String(format: "  | PyTorch %8.0f seq-steps/s %6.1f GFLOP/s → %.2f× (rounds %.2f–%.2f×)",
+                               theirs, theirGflops, speed / theirs, roundRatios.min() ?? .nan, roundRatios.max() ?? .nan)
             }
             if let theirs = median(torchStep[benchCase.name] ?? []) {
                 entry["torchStepMicros"] = theirs
