@@ -87,10 +87,7 @@ func studioEndToEnd() throws {
     try tmux.send("q")
     try tmux.waitFor { $0.contains("Quit without saving?") }
     try tmux.send("y")
-    let after = try tmux.waitFor { $0.contains("END") }
-    #expect(after.contains("EXIT=0"))
-    #expect(isCookedTerminal(after), "terminal modes after quitting: \(after)")
-    #expect(try tmux.value("#{alternate_on}") == "0")
+    try tmux.expectEnded(status: 0)
     // A clean quit leaves no autosave to offer.
     #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("lilt/sessions/autosave.lilt").path))
 }
@@ -109,10 +106,7 @@ func studioTerminatedAndRecovered() throws {
 
     let pid = try #require(try tmux.programPID())
     kill(pid, SIGTERM)
-    let after = try tmux.waitFor { $0.contains("END") }
-    #expect(after.contains("EXIT=143"))
-    #expect(isCookedTerminal(after), "terminal modes after SIGTERM: \(after)")
-    #expect(try tmux.value("#{alternate_on}") == "0")
+    try tmux.expectEnded(status: 143)
     #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("lilt/sessions/autosave.lilt").path))
 
     let again = try Tmux(command: studioCommand(data: data), width: 100, height: 30)

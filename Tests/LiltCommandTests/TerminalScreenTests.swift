@@ -23,10 +23,7 @@ func screenUnderTmux() throws {
     #expect(resized.contains("at least 80×24"))
 
     try tmux.send("x")
-    let after = try tmux.waitFor { $0.contains("END") }
-    #expect(after.contains("EXIT=0"))
-    #expect(isCookedTerminal(after), "terminal modes after exit: \(after)")
-    #expect(try tmux.value("#{alternate_on}") == "0")
+    try tmux.expectEnded(status: 0)
 }
 
 @Test("SIGTERM while the screen is up restores the terminal and exits with 128+15",
@@ -36,8 +33,5 @@ func screenTerminated() throws {
     try tmux.waitFor { $0.contains("press any key") }
     let pid = try #require(try tmux.programPID())
     kill(pid, SIGTERM)
-    let after = try tmux.waitFor { $0.contains("END") }
-    #expect(after.contains("EXIT=143"))
-    #expect(isCookedTerminal(after), "terminal modes after SIGTERM: \(after)")
-    #expect(try tmux.value("#{alternate_on}") == "0")
+    try tmux.expectEnded(status: 143)
 }

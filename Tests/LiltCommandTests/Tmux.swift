@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A private tmux server with one pane, for driving the real `lilt` binary in a real terminal.
 final class Tmux {
@@ -115,6 +116,17 @@ final class Tmux {
     private static let spawnLock = NSLock()
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+extension Tmux {
+    /// Waits for the program to end and checks what every way out must leave behind: the exit status,
+    /// the terminal cooked and echoing again, the alternate screen off.
+    func expectEnded(status: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let after = try waitFor { $0.contains("END") }
+        #expect(after.contains("EXIT=\(status)"), "exit status: \(after)", sourceLocation: sourceLocation)
+        #expect(isCookedTerminal(after), "terminal modes after exit: \(after)", sourceLocation: sourceLocation)
+        #expect(try value("#{alternate_on}") == "0", sourceLocation: sourceLocation)
+    }
 }
 
 /// Whether `stty -a` output in a capture shows the terminal back in its normal cooked, echoing mode.
