@@ -283,15 +283,16 @@ public final class LSTMNetwork {
             (g + tensor.offset).update(repeating: 0, count: tensor.count)
         }
         let training = lastTraining
-        // Head: ∂W = ∂logitsᵀ · y, ∂b = Σ rows ∂logits (both shared by vocabulary rows), ∂y = ∂logits · W
-        // (shared by window rows).
+        // Head: ∂W = ∂logitsᵀ · y (shared by hidden columns: a product of all V rows runs faster than one
+        // of V / threads), ∂b = Σ rows ∂logits (shared by vocabulary rows), ∂y = ∂logits · W (shared by
+        // window rows).
         let top = layers.last!
         let y = top.output(training: training)
         parallel { part in
-            let tokens = piece(part, of: v), rows = piece(part, of: n)
-            gemm(.transposed, .none, m: tokens.count, n: h, k: n, alpha: 1, a: logits.pointer + tokens.lowerBound,
-                 lda: v, b: y, ldb: h, beta: 0, c: g + layout.headWeight.offset + tokens.lowerBound * h, ldc: h,
-                 backend: backend)
+            let tokens = piece(part, of: v), rows = piece(part, of: n), columns = piece(part, of: h)
+            gemm(.transposed, .none, m: v, n: columns.count, k: n, alpha: 1, a: logits.pointer, lda: v,
+                 b: y + columns.lowerBound, ldb: h, beta: 0, c: g + layout.headWeight.offset + columns.lowerBound,
+                 ldc: h, backend: backend)
             let dBias = g + layout.headBias.offset
             for row in 0..<n {
                 for token in tokens { dBias[token] += logits.pointer[row * v + token] }
