@@ -98,7 +98,11 @@ func defaultModel() throws {
     let abc = folder.appendingPathComponent("x.abc")
     let generate = try runLilt(["generate", "--bars", "2", "--out", abc.path], environment: environment)
     #expect(generate.status == 0, "\(generate.output)")
-    #expect(try String(contentsOf: abc, encoding: .utf8).contains("X:1"))
+    let text = try String(contentsOf: abc, encoding: .utf8)
+    #expect(text.contains("X:1"))
+    // Without a seed the length is counted in bars of 4/4, and the file says so, with its bar lines.
+    #expect(text.contains("M:4/4"))
+    #expect(text.contains("|"))
 }
 
 @Test("Ctrl-C during lilt train saves the latest state and exits cleanly; --resume goes on from it")

@@ -234,7 +234,8 @@ public final class StreamingGenerator {
             let shift = controls.transposeBack ? seed.shift : 0
             melody = melody.transposed(by: -shift)
             melody.key = seed.key.map { controls.transposeBack ? $0 : Key(tonic: $0.tonic + seed.shift, mode: $0.mode) }
-            melody.meter = seed.meter
+            // Without a seed's meter, the bars the length was counted in: 4/4.
+            melody.meter = seed.meter ?? Meter(4, 4)
             melody.pickup = seed.pickup
             melody.title = seed.title.map { "\($0) (continued)" } ?? "Lilt take \(b + 1)"
             let provenance = TakeProvenance(
