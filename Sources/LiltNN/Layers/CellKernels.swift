@@ -72,7 +72,4 @@ struct CellKernels: Sendable {
             forward = LiltKernelsAVX512.lstmForwardRows; backward = LiltKernelsAVX512.lstmBackwardRows
         }
     }
-
-    /// The kernels of `KernelInstructionSet.selected`.
-    static let selected = CellKernels(KernelInstructionSet.selected)
 }
