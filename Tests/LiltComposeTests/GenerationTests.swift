@@ -217,3 +217,27 @@ func noteProbabilities() throws {
         #expect(take.probability(ofNoteAt: step * QuarterLength(hold)) == nil)
     }
 }
+
+@Test("the model's odds for the next step are its own probabilities after the seed, moved to sounding pitch")
+func nextStepPrediction() throws {
+    let model = tinyModel()
+    let seedTokens = tokens("60 _ 62 _ r 64")
+    let indices = try #require(model.vocabulary.indices(of: seedTokens))
+    let prediction = try NextStepPrediction(after: Seed(tokens: seedTokens, shift: 3), model: model)
+    // Each candidate's probability is exp of what scoring gives it right after the seed.
+    for (index, token) in model.vocabulary.tokens.enumerated() {
+        let expected = exp(Scoring.logProbabilities(song: indices + [index], model: model)[indices.count])
+        let got: Double
+        switch token {
+        case .note(let midi): got = try #require(prediction.notes[midi - 3])
+        case .hold: got = prediction.hold
+        case .rest: got = prediction.rest
+        case .end: got = prediction.end
+        }
+        #expect(abs(got - expected) < 1e-9, "\(token)")
+    }
+    let total = prediction.notes.values.reduce(0, +) + prediction.hold + prediction.rest + prediction.end
+    #expect(abs(total - 1) < 1e-9)
+    #expect(prediction.summary(count: 2).split(separator: "·").count == 2)
+    #expect(throws: ComposeError.self) { try NextStepPrediction(after: Seed(tokens: tokens("60 _ 120")), model: model) }
+}

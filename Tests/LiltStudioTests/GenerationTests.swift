@@ -225,3 +225,25 @@ func generationRevealsItsNotes() throws {
     #expect(pitches.filter { !shown.contains($0) } == [])
     #expect(shown.contains(cursor))
 }
+
+@Test("p shows the model's odds at the cursor, follows the cursor and the edits, and hides them again")
+func predictionsFollowTheCursor() throws {
+    let app = try studioWithModel()
+    press(app, "izxc")
+    press(app, .escape)
+    press(app, "p")
+    #expect(app.state.showPredictions)
+    wait(app) { app.state.prediction?.position == app.state.session.cursor }
+    let first = try #require(app.state.prediction)
+    #expect(first.position == 3 && first.revision == app.state.history.revision)
+    let odds = first.prediction
+    #expect(abs(odds.notes.values.reduce(0, +) + odds.hold + odds.rest + odds.end - 1) < 1e-9)
+    #expect(app.state.message?.text.hasPrefix("next step: ") == true)
+    // After the cursor moves back a step, the odds are asked again for the shorter seed.
+    press(app, "h")
+    wait(app) { app.state.prediction?.position == app.state.session.cursor }
+    #expect(app.state.prediction?.position == QuarterLength(11, 4))
+    #expect(app.state.prediction?.prediction != odds)
+    press(app, "p")
+    #expect(!app.state.showPredictions && app.state.prediction == nil)
+}

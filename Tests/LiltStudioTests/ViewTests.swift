@@ -177,3 +177,25 @@ func statusLine() {
     }
     #expect(canvas[1, 0].style.background == .green)
 }
+
+@Test("with the model's odds on, the cursor's step shows a ghost cell per likely pitch, shaded by its probability")
+func predictionGhosts() {
+    var state = threeNotes()
+    state.showPredictions = true
+    state.prediction = CursorPrediction(position: 3, revision: 0,
+                                        prediction: NextStepPrediction(notes: [67: 0.7, 64: 0.15, 62: 0.01],
+                                                                       hold: 0.1, rest: 0.04, end: 0))
+    var canvas = Canvas(width: 60, height: 12)
+    PianoRollView.draw(state, in: rollRect, on: &canvas)
+    let x = StudioLayout.gutter + 12   // the cursor's step, 3 quarter notes in
+    // G4 (row 1) at 0.7: the darkest shade; E4 (row 4) at 0.15: the second; D4 (row 6) at 0.01: nothing.
+    #expect(canvas[x, 1].character == "█")
+    #expect(canvas[x, 1].style.foreground == Palette.prediction.foreground)
+    #expect(canvas[x, 4].character == "▒")
+    #expect(canvas[x, 6].character != "▒" && canvas[x, 6].character != "░")
+    // Off: nothing is drawn there.
+    state.showPredictions = false
+    var plain = Canvas(width: 60, height: 12)
+    PianoRollView.draw(state, in: rollRect, on: &plain)
+    #expect(plain[x, 1].character != "█")
+}

@@ -63,6 +63,21 @@ final class GenerationWorker: Sendable {
         }
     }
 
+    /// The model's prediction for the step after `melody` (the notes before the cursor), off the main
+    /// thread; `done` gets it or why not (on the worker).
+    func predict(after melody: Melody, model: MusicModel,
+                 done: @escaping @Sendable (Result<NextStepPrediction, GenerationProblem>) -> Void) {
+        queue.async {
+            do {
+                done(.success(try NextStepPrediction(after: try Self.seed(melody, model: model), model: model)))
+            } catch let problem as GenerationProblem {
+                done(.failure(problem))
+            } catch {
+                done(.failure(GenerationProblem(description: "\(error)")))
+            }
+        }
+    }
+
     /// The seed for `melody` (empty: the model starts a song): encoded like the training data.
     static func seed(_ melody: Melody, model: MusicModel) throws -> Seed {
         guard melody.notes.contains(where: { !$0.isRest }) else { return Seed(meter: melody.meter) }
@@ -75,7 +90,7 @@ final class GenerationWorker: Sendable {
     }
 }
 
-struct GenerationProblem: Error, CustomStringConvertible {
+struct GenerationProblem: Error, CustomStringConvertible, Sendable {
     var description: String
 }
 

@@ -130,6 +130,7 @@ extension StudioApp {
         case .browse(let direction): browse(direction)
         case .compare: compare()
         case .toggleLive: toggleLive()
+        case .togglePredictions: togglePredictions()
 
         // Training
         case .trainStartPause: toggleTraining()

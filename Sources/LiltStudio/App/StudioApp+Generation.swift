@@ -236,3 +236,57 @@ extension StudioApp {
         state.message = StudioMessage("live take kept: \(notes.count) notes (u takes it back)")
     }
 }
+
+extension StudioApp {
+    /// `p`: shows (or hides) what the model expects at the cursor: each pitch's probability of starting a
+    /// note at the cursor's step, as ghost cells in the roll, and the likeliest choices in the message line.
+    func togglePredictions() {
+        guard model != nil || state.showPredictions else {
+            state.message = StudioMessage("the model's odds need a model (lilt studio --model FILE, or t to train one)",
+                                          isError: true)
+            return
+        }
+        state.showPredictions.toggle()
+        if !state.showPredictions {
+            state.prediction = nil
+            state.message = StudioMessage("model's odds off")
+        }
+        refreshPrediction()
+    }
+
+    /// Asks for the prediction at the cursor when the one shown is for another position, revision or
+    /// model, and none is on its way (called once a frame; one at a time, so moving fast costs nothing).
+    func refreshPrediction() {
+        guard state.showPredictions, let model, predictionAsked == nil else { return }
+        let position = state.session.cursor, revision = state.history.revision
+        if let shown = state.prediction, shown.position == position, shown.revision == revision,
+           predictionModel == model.hash {
+            return
+        }
+        predictionAsked = (position, revision, model.hash)
+        let jobs = self.jobs
+        jobs.started()
+        generator.predict(after: state.session.seedMelody(before: position), model: model) { result in
+            jobs.finished(.predicted(position: position, revision: revision, result))
+        }
+    }
+
+    /// A prediction came back: shown if it is still for the cursor, then the next one is asked for.
+    func applyPrediction(position: QuarterLength, revision: Int, _ result: Result<NextStepPrediction, GenerationProblem>) {
+        let model = predictionAsked?.model
+        predictionAsked = nil
+        guard state.showPredictions else { return }
+        switch result {
+        case .success(let prediction):
+            state.prediction = CursorPrediction(position: position, revision: revision, prediction: prediction)
+            predictionModel = model
+            if position == state.session.cursor {
+                state.message = StudioMessage("next step: " + prediction.summary())
+            }
+        case .failure(let problem):
+            state.prediction = nil
+            state.message = StudioMessage("no odds here: \(problem)", isError: true)
+        }
+        refreshPrediction()
+    }
+}

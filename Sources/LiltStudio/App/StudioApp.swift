@@ -69,6 +69,9 @@ public final class StudioApp {
     var lastSample: [SessionNote]?
     /// Live mode's generator and player, while it runs.
     var live: LiveGeneration?
+    /// The prediction on its way (cursor position, revision, model hash), and the model of the one shown.
+    var predictionAsked: (position: QuarterLength, revision: Int, model: String)?
+    var predictionModel: String?
 
     deinit { player.shutdown() }
 
@@ -133,6 +136,7 @@ public final class StudioApp {
             case .liveNotes(let ended, let held):
                 state.liveNotes += ended
                 state.liveHeld = held
+            case .predicted(let position, let revision, let result): applyPrediction(position: position, revision: revision, result)
             case .trainingFailed(let reason):
                 state.training?.phase = .failed
                 state.training?.title = "training could not start"
@@ -140,6 +144,7 @@ public final class StudioApp {
             }
         }
         if drainTraining() { needsRedraw = true }
+        refreshPrediction()
     }
 
     /// Seconds until something is due (nil: nothing; wait for input).
@@ -329,6 +334,8 @@ enum StudioEvent: Sendable {
     /// Live notes that ended, and the note still held (so far).
     case liveNotes([SessionNote], held: SessionNote?)
     case trainingFailed(String)
+    /// The model's prediction at a cursor position and revision, or why there is none.
+    case predicted(position: QuarterLength, revision: Int, Result<NextStepPrediction, GenerationProblem>)
 }
 
 /// Results of background work (model loading, generation, WAV export), posted from their threads and

@@ -11,7 +11,7 @@ public enum Command: Equatable, Sendable {
     // Controls
     case focusSlider(Int), adjustSlider(Int)
     // With the model
-    case continueFromCursor, variations, browse(Int), compare, toggleLive
+    case continueFromCursor, variations, browse(Int), compare, toggleLive, togglePredictions
     // Training
     case toggleTraining, toggleLogScale, trainStartPause, previewSample
     // App

@@ -124,6 +124,7 @@ public struct KeyMap: Sendable {
         add(char("K"), .normal, .browse(-1), model, "next / previous variation")
         add(char("a"), .normal, .compare, model, "A/B: variation or kept melody")
         add(char("m"), .normal, .toggleLive, model, "live mode: endless, on/off")
+        add(char("p"), .normal, .togglePredictions, model, "the model's next-step odds")
         add(.enter, .normal, .insertAtCursor, model, "keep the variation (browsing)")
 
         add(char("t"), .normal, .trainStartPause, training, "train: start / pause / resume")

@@ -189,6 +189,11 @@ public struct StudioState: Sendable {
     /// A generation is running.
     public var isGenerating = false
 
+    /// `p`: show what the model expects at the step after the cursor's notes; the last prediction made,
+    /// for which cursor position and document revision.
+    public var showPredictions = false
+    public var prediction: CursorPrediction?
+
     /// Live mode: running, from where, and the notes it has written so far.
     public var isLive = false
     public var liveStart = QuarterLength.zero
@@ -273,5 +278,18 @@ public struct StudioState: Sendable {
     public mutating func markSaved() {
         savedRevision = history.revision
         savedSession = session
+    }
+}
+
+/// The model's prediction for the step at `position` after the melody before it (document `revision`).
+public struct CursorPrediction: Equatable, Sendable {
+    public var position: QuarterLength
+    public var revision: Int
+    public var prediction: NextStepPrediction
+
+    public init(position: QuarterLength, revision: Int, prediction: NextStepPrediction) {
+        self.position = position
+        self.revision = revision
+        self.prediction = prediction
     }
 }

@@ -17,6 +17,9 @@ public enum Palette {
     /// The lower bounds of the probability levels above level 0: below 0.1 is level 0, 0.1…0.3 level 1,
     /// 0.3…0.6 level 2, 0.6 and above level 3.
     public static let probabilityThresholds = [0.1, 0.3, 0.6]
+    /// The model's odds at the cursor (`p`), shaded by `probabilityLevel`; pitches below the floor are not drawn.
+    public static let prediction = CellStyle(foreground: .brightWhite)
+    public static let predictionFloor = 0.02
     public static let playhead = TerminalColor.yellow
     public static let selection = TerminalColor.blue
     public static let blackKeyRow = TerminalColor.black

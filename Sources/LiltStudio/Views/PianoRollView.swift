@@ -61,6 +61,19 @@ public enum PianoRollView {
             }
         }
 
+        // The model's odds at the cursor's step (`p`): a ghost cell on each pitch it gives 2 % or more,
+        // shaded by the same levels as generated notes. Notes drawn next cover them.
+        if state.showPredictions, let shown = state.prediction, shown.position == session.cursor,
+           let x = column(ofStep: cursorStep) {
+            for row in 0..<rows {
+                guard let p = shown.prediction.notes[pitch(ofRow: row)], p >= Palette.predictionFloor else { continue }
+                for cell in x..<min(x + zoom, grid.maxX) {
+                    canvas.put(glyphs.noteShades[Palette.probabilityLevel(p)], x: cell, y: grid.y + row,
+                               style: Palette.prediction)
+                }
+            }
+        }
+
         // Notes.
         var above = 0, below = 0, before = 0, after = 0
         let lastStep = firstStep + visibleSteps
