@@ -23,6 +23,8 @@
 //         model's own probability of each generated token), probability(ofNoteAt:) (a note's onset token),
 //         provenance (TakeProvenance: model path + hash, seed, controls, changes, variation);
 //         Take.jsonDump(takes) for `.json` files
+//   NextStepPrediction(after: seed, model:): the model's own odds for the next step (notes by sounding
+//         pitch, hold, rest, end), e.g. at the studio's cursor
 //
 // Training (Training/)
 //   TrainingJob(corpus:model: ModelOptions, options: TrainingOptions, directory:resume:onEvent:), or
