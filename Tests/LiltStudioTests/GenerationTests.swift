@@ -3,7 +3,7 @@ import LiltAudio
 import LiltCompose
 import LiltMusic
 import LiltNN
-import LiltStudio
+@testable import LiltStudio
 import LiltTerminal
 import Testing
 
@@ -244,6 +244,30 @@ func predictionsFollowTheCursor() throws {
     wait(app) { app.state.prediction?.position == app.state.session.cursor }
     #expect(app.state.prediction?.position == QuarterLength(11, 4))
     #expect(app.state.prediction?.prediction != odds)
+    // The status line keeps the odds of wherever the cursor is.
+    app.draw()
+    let screen = try #require(app.terminal as? MemoryTerminal).screen
+    let status = (0..<screen.height).map { screen.row(text: $0) }.first { $0.contains(" NORMAL ") }
+    #expect(status?.contains("odds ") == true)
     press(app, "p")
     #expect(!app.state.showPredictions && app.state.prediction == nil)
+}
+
+@Test("where the model can give no odds (notes it does not know), p says why once and does not ask again")
+func predictionsWithoutOdds() throws {
+    let app = try studioWithModel()
+    // Two octaves up from C4: C6 and D6, above the small model's 55…79.
+    press(app, "i>>zx")
+    press(app, .escape)
+    press(app, "p")
+    wait(app) { app.state.message?.text.hasPrefix("no odds here") == true }
+    #expect(app.state.message?.isError == true)
+    #expect(app.state.prediction == nil)
+    for _ in 0..<10 { app.step(timeout: 0.01) }
+    #expect(app.predictionAsked == nil, "the same place is not asked about again")
+    #expect(!app.jobs.isBusy)
+    // Moving the cursor is a new place: asked again (and still no odds there: the seed has the same notes).
+    press(app, "h")
+    app.update()
+    #expect(app.predictionAsked != nil || app.predictionAnswered?.position == app.state.session.cursor)
 }

@@ -237,9 +237,17 @@ extension StudioApp {
     }
 }
 
+/// What a prediction is for: a cursor position, a document revision and a model.
+struct PredictionKey: Equatable {
+    var position: QuarterLength
+    var revision: Int
+    var model: String
+}
+
 extension StudioApp {
     /// `p`: shows (or hides) what the model expects at the cursor: each pitch's probability of starting a
-    /// note at the cursor's step, as ghost cells in the roll, and the likeliest choices in the message line.
+    /// note at the cursor's step as ghost cells in the roll, the likeliest choices in the status line (and
+    /// once in the message line when switched on).
     func togglePredictions() {
         guard model != nil || state.showPredictions else {
             state.message = StudioMessage("the model's odds need a model (lilt studio --model FILE, or t to train one)",
@@ -247,40 +255,39 @@ extension StudioApp {
             return
         }
         state.showPredictions.toggle()
-        if !state.showPredictions {
-            state.prediction = nil
-            state.message = StudioMessage("model's odds off")
-        }
+        state.prediction = nil
+        predictionAnswered = nil
+        announcePrediction = state.showPredictions
+        if !state.showPredictions { state.message = StudioMessage("model's odds off") }
         refreshPrediction()
     }
 
-    /// Asks for the prediction at the cursor when the one shown is for another position, revision or
-    /// model, and none is on its way (called once a frame; one at a time, so moving fast costs nothing).
+    /// Asks for the prediction at the cursor when the last answer (odds or a reason there are none) is
+    /// for another position, revision or model, and none is on its way (called once a frame; one at a
+    /// time, so moving fast costs nothing, and a place with no odds is asked about once).
     func refreshPrediction() {
         guard state.showPredictions, let model, predictionAsked == nil else { return }
-        let position = state.session.cursor, revision = state.history.revision
-        if let shown = state.prediction, shown.position == position, shown.revision == revision,
-           predictionModel == model.hash {
-            return
-        }
-        predictionAsked = (position, revision, model.hash)
+        let key = PredictionKey(position: state.session.cursor, revision: state.history.revision, model: model.hash)
+        guard key != predictionAnswered else { return }
+        predictionAsked = key
         let jobs = self.jobs
         jobs.started()
-        generator.predict(after: state.session.seedMelody(before: position), model: model) { result in
-            jobs.finished(.predicted(position: position, revision: revision, result))
+        generator.predict(after: state.session.seedMelody(before: key.position), model: model) { result in
+            jobs.finished(.predicted(result))
         }
     }
 
-    /// A prediction came back: shown if it is still for the cursor, then the next one is asked for.
-    func applyPrediction(position: QuarterLength, revision: Int, _ result: Result<NextStepPrediction, GenerationProblem>) {
-        let model = predictionAsked?.model
+    /// The answer to the prediction asked last: shown, then the next one is asked for if the cursor moved.
+    func applyPrediction(_ result: Result<NextStepPrediction, GenerationProblem>) {
+        guard let key = predictionAsked else { return }
         predictionAsked = nil
         guard state.showPredictions else { return }
+        predictionAnswered = key
         switch result {
         case .success(let prediction):
-            state.prediction = CursorPrediction(position: position, revision: revision, prediction: prediction)
-            predictionModel = model
-            if position == state.session.cursor {
+            state.prediction = CursorPrediction(position: key.position, revision: key.revision, prediction: prediction)
+            if announcePrediction {
+                announcePrediction = false
                 state.message = StudioMessage("next step: " + prediction.summary())
             }
         case .failure(let problem):

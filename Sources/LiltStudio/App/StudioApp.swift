@@ -69,9 +69,11 @@ public final class StudioApp {
     var lastSample: [SessionNote]?
     /// Live mode's generator and player, while it runs.
     var live: LiveGeneration?
-    /// The prediction on its way (cursor position, revision, model hash), and the model of the one shown.
-    var predictionAsked: (position: QuarterLength, revision: Int, model: String)?
-    var predictionModel: String?
+    /// The prediction on its way, the one answered last (with odds or a reason), and whether the next
+    /// answer goes to the message line too (the first after `p`).
+    var predictionAsked: PredictionKey?
+    var predictionAnswered: PredictionKey?
+    var announcePrediction = false
 
     deinit { player.shutdown() }
 
@@ -136,7 +138,7 @@ public final class StudioApp {
             case .liveNotes(let ended, let held):
                 state.liveNotes += ended
                 state.liveHeld = held
-            case .predicted(let position, let revision, let result): applyPrediction(position: position, revision: revision, result)
+            case .predicted(let result): applyPrediction(result)
             case .trainingFailed(let reason):
                 state.training?.phase = .failed
                 state.training?.title = "training could not start"
@@ -334,8 +336,8 @@ enum StudioEvent: Sendable {
     /// Live notes that ended, and the note still held (so far).
     case liveNotes([SessionNote], held: SessionNote?)
     case trainingFailed(String)
-    /// The model's prediction at a cursor position and revision, or why there is none.
-    case predicted(position: QuarterLength, revision: Int, Result<NextStepPrediction, GenerationProblem>)
+    /// The model's prediction asked for last (`StudioApp.predictionAsked`), or why there is none.
+    case predicted(Result<NextStepPrediction, GenerationProblem>)
 }
 
 /// Results of background work (model loading, generation, WAV export), posted from their threads and

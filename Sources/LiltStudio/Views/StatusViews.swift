@@ -62,6 +62,9 @@ public enum StatusLineView {
         if !state.variations.isEmpty {
             parts.append(state.showingKept ? "A/B: kept" : "variation \(state.variationIndex + 1)/\(state.variations.count)")
         }
+        if state.showPredictions, let shown = state.prediction, shown.position == session.cursor {
+            parts.append("odds " + shown.prediction.summary(count: 3))
+        }
         if let anchor = state.selectionAnchor {
             parts.append("sel \(session.bar(at: min(anchor, session.cursor)) + 1)-\(session.bar(at: max(anchor, session.cursor)) + 1)")
         }
