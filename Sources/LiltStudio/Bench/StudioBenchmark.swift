@@ -167,7 +167,11 @@ public enum StudioBenchmark {
             keyboard.send(.key(.character("?")))   // wakes the loop one last time (help on)
         }
         typist.start()
-        while typing.load(ordering: .acquiring) || terminal.keyToScreen.count < keys { app.step() }
+        let typingStart = ContinuousClock.now
+        while typing.load(ordering: .acquiring) || terminal.keyToScreen.count < keys,
+              ContinuousClock.now - typingStart < .seconds(Double(keys) * 0.05 + 30) {
+            app.step()
+        }
         figures.trainingStepsPerSecond = app.state.training?.stepsPerSecond ?? 0
         figures.keyToScreenTraining = Array(terminal.keyToScreen.prefix(keys)).sorted()
         for character in ":train stop" { keyboard.send(.key(.character(character))) }
