@@ -120,8 +120,8 @@ func interruptLeavesTerminalClean() throws {
     defer { try? FileManager.default.removeItem(at: folder) }
     let tune = try writeTune(in: folder, notes: #"{"pitch":69,"onset":0,"duration":16}"#, tempo: 60)
     // The shell catches SIGINT (a handler, not "ignore", which lilt would inherit) so it lives to print
-    // lilt's exit status.
-    let tmux = try Tmux(command: "trap true INT; \(liltExecutable().path) play \(tune.path) --audio-driver none; echo EXIT=$?",
+    // lilt's exit status, then stays: a pane that ends scrolls its last lines up to say so.
+    let tmux = try Tmux(command: "trap true INT; \(liltExecutable().path) play \(tune.path) --audio-driver none; echo EXIT=$?; sleep 60",
                         width: 100, height: 12, environment: ["XDG_CACHE_HOME": folder.path])
     let playing = try tmux.waitFor { $0.contains("Ctrl-C stops") }
     #expect(playing.contains("\u{25B6} Test tune"), "\(playing)")
