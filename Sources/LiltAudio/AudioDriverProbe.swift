@@ -63,9 +63,10 @@ enum StandardErrorRedirect {
             try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(),
                                                      withIntermediateDirectories: true)
         }
-        let target = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let target = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard target >= 0 else { return body() }
-        let saved = dup(2)
+        // Close-on-exec: a program started meanwhile must not keep the real standard error open.
+        let saved = fcntl(2, F_DUPFD_CLOEXEC, 0)
         fflush(nil)
         dup2(target, 2)
         close(target)

@@ -71,7 +71,8 @@ public enum AudioLog {
             let target = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard target >= 0 else { return false }
             fflush(nil)
-            state.savedStandardError = dup(2)
+            // Close-on-exec: a program started meanwhile must not keep the real standard error open.
+            state.savedStandardError = fcntl(2, F_DUPFD_CLOEXEC, 0)
             dup2(target, 2)
             close(target)
             return true
