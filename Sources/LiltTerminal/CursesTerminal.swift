@@ -191,6 +191,12 @@ enum TerminalSignals {
     private static let crashing: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT]
 
     static func install() {
+        // A parent may have started us with these signals blocked (threads of many runtimes block them, and
+        // children inherit the mask): unblock them, or SIGTERM would never reach the handler.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for number in terminating + crashing { sigaddset(&signals, number) }
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         for number in terminating {
             signal(number) { received in TerminalSignals.pending.store(received, ordering: .relaxed) }
         }

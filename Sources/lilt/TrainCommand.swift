@@ -92,13 +92,11 @@ struct TrainCommand: ParsableCommand {
               + (resume ? " (resuming)" : ""))
         print("model folder: \(directory.path)")
 
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
+        let watcher = SignalWatcher([SIGINT]) { _ in
             printer.interrupted()
             job.cancel()
         }
-        source.resume()
+        defer { withExtendedLifetime(watcher) {} }
         job.start()
         let reason: StopReason
         do { reason = try job.wait() } catch {
