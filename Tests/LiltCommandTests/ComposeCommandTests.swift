@@ -131,7 +131,7 @@ func trainInterrupted() throws {
         Thread.sleep(forTimeInterval: 0.05)
     }
     process.interrupt()
-    process.waitUntilExit()
+    waitForExit(process, arguments: process.arguments ?? [])
     let output = capture.text()
     #expect(process.terminationStatus == 130, "\(output)")
     #expect(output.contains("stopped by Ctrl-C; the latest state is saved"), "\(output)")

@@ -16,8 +16,22 @@ func runLilt(_ arguments: [String], environment: [String: String] = [:]) throws 
     process.standardOutput = capture.handle
     process.standardError = capture.handle
     try process.run()
-    process.waitUntilExit()
+    waitForExit(process, arguments: arguments)
     return (process.terminationStatus, capture.text())
+}
+
+/// Waits for `process` to end; one that runs past `limit` seconds is killed and the test fails, so a hung
+/// command fails its test instead of holding up the whole run.
+func waitForExit(_ process: Process, arguments: [String], limit: Double = 300,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    let deadline = Date().addingTimeInterval(limit)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    if process.isRunning {
+        Issue.record("lilt \(arguments.joined(separator: " ")) still ran after \(Int(limit)) s; killed",
+                     sourceLocation: sourceLocation)
+        kill(process.processIdentifier, SIGKILL)
+    }
+    process.waitUntilExit()
 }
 
 /// A temporary file that a child process writes its output to.

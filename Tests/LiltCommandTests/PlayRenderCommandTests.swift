@@ -92,7 +92,7 @@ func interruptSilencesAtOnce() throws {
     }
     let interruptedAt = Date()
     kill(process.processIdentifier, SIGINT)
-    process.waitUntilExit()
+    waitForExit(process, arguments: process.arguments ?? [])
     let exitDelay = Date().timeIntervalSince(interruptedAt)
     #expect(process.terminationStatus == 130)
     #expect(exitDelay < 1.0, "took \(exitDelay) s to stop")
