@@ -67,11 +67,9 @@ enum StandardErrorRedirect {
         guard target >= 0 else { return body() }
         // Close-on-exec: a program started meanwhile must not keep the real standard error open.
         let saved = fcntl(2, F_DUPFD_CLOEXEC, 0)
-        fflush(nil)
         dup2(target, 2)
         close(target)
         defer {
-            fflush(nil)
             dup2(saved, 2)
             close(saved)
         }

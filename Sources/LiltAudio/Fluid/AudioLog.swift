@@ -70,8 +70,9 @@ public enum AudioLog {
             guard let url = state.url, state.savedStandardError < 0 else { return state.savedStandardError >= 0 }
             let target = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard target >= 0 else { return false }
-            fflush(nil)
-            // Close-on-exec: a program started meanwhile must not keep the real standard error open.
+            // C's stderr is unbuffered, so nothing is left to flush before fd 2 moves (and fflush(nil) would
+            // wait for every stream another thread holds). Close-on-exec: a program started meanwhile must not
+            // keep the real standard error open.
             state.savedStandardError = fcntl(2, F_DUPFD_CLOEXEC, 0)
             dup2(target, 2)
             close(target)
@@ -83,7 +84,6 @@ public enum AudioLog {
     public static func restoreStandardError() {
         state.withLock { state in
             guard state.savedStandardError >= 0 else { return }
-            fflush(nil)
             dup2(state.savedStandardError, 2)
             close(state.savedStandardError)
             state.savedStandardError = -1
