@@ -53,7 +53,9 @@ public enum AudioDriverProbe {
 
 /// Points file descriptor 2 at a file (or /dev/null) while `body` runs, then restores it.
 enum StandardErrorRedirect {
-    private static let lock = NSLock()
+    /// Held by everything that moves fd 2 (here and `AudioLog`'s capture), for as long as a move lasts:
+    /// two moves that overlapped without nesting would each restore what the other had put there.
+    static let lock = NSLock()
 
     static func run<T>(to file: URL?, _ body: () -> T) -> T {
         lock.lock()

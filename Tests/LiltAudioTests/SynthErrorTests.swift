@@ -114,4 +114,25 @@ struct AudioLogTests {
         #expect(text.contains("lilt: a line of our own"))
         #expect(text.contains("written to standard error"))
     }
+
+    @Test("A driver probe and the capture of standard error, overlapping on two threads, always give fd 2 back")
+    func overlappingRedirectsRestore() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        AudioLog.use(folder.appendingPathComponent("audio.log"))
+        defer { AudioLog.use(nil) }
+        func standardError() -> String { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/2")) ?? "?" }
+        let original = standardError()
+        let probes = Thread {
+            for _ in 0..<300 { StandardErrorRedirect.run(to: nil) { _ = usleep(20) } }
+        }
+        probes.start()
+        for _ in 0..<300 {
+            AudioLog.captureStandardError()
+            usleep(20)
+            AudioLog.restoreStandardError()
+        }
+        while probes.isExecuting || !probes.isFinished { usleep(1000) }
+        #expect(standardError() == original)
+    }
 }

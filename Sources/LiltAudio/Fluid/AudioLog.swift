@@ -66,7 +66,7 @@ public enum AudioLog {
     /// no log file is set or it cannot be opened.
     @discardableResult
     public static func captureStandardError() -> Bool {
-        state.withLock { state in
+        StandardErrorRedirect.lock.withLock { state.withLock { state in
             guard let url = state.url, state.savedStandardError < 0 else { return state.savedStandardError >= 0 }
             let target = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard target >= 0 else { return false }
@@ -77,17 +77,17 @@ public enum AudioLog {
             dup2(target, 2)
             close(target)
             return true
-        }
+        } }
     }
 
     /// Gives file descriptor 2 back to what it was before `captureStandardError`.
     public static func restoreStandardError() {
-        state.withLock { state in
+        StandardErrorRedirect.lock.withLock { state.withLock { state in
             guard state.savedStandardError >= 0 else { return }
             dup2(state.savedStandardError, 2)
             close(state.savedStandardError)
             state.savedStandardError = -1
-        }
+        } }
     }
 
     /// Writes a line of Lilt's own (e.g. which driver was chosen) to the log.
