@@ -19,6 +19,8 @@ final class Tmux {
         try run(detached: true, ["-u", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
                  "env \(prefix) /bin/sh -c \(Tmux.quote(command))"])
         try run(["set-option", "-t", session, "remain-on-exit", "on"])
+        // Should the test process die before `deinit`, the server still ends: a background window closes it.
+        try run(["new-window", "-d", "-t", session, "sleep 900; tmux -L \(socket) kill-server"])
     }
 
     deinit { _ = try? run(["kill-server"]) }
