@@ -46,11 +46,16 @@ struct Play: ParsableCommand {
 
         // Ctrl-C: silence first (from the signal queue, at once), then end the player and the driver.
         let interrupted = Atomic(false)
-        let watcher = SignalWatcher([SIGINT, SIGTERM]) { _ in
-            player.panic()
-            interrupted.store(true, ordering: .sequentiallyConsistent)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in signals {
+            source.setEventHandler {
+                player.panic()
+                interrupted.store(true, ordering: .sequentiallyConsistent)
+            }
+            source.resume()
         }
-        defer { withExtendedLifetime(watcher) {} }
 
         let progress = ProgressLine(title: melody.title ?? URL(fileURLWithPath: melodyOptions.file).lastPathComponent,
                                     meter: melody.meter ?? Meter(4, 4), output: output.name, tempo: tempo)

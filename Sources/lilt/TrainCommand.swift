@@ -92,11 +92,13 @@ struct TrainCommand: ParsableCommand {
               + (resume ? " (resuming)" : ""))
         print("model folder: \(directory.path)")
 
-        let watcher = SignalWatcher([SIGINT]) { _ in
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
             printer.interrupted()
             job.cancel()
         }
-        defer { withExtendedLifetime(watcher) {} }
+        source.resume()
         job.start()
         let reason: StopReason
         do { reason = try job.wait() } catch {
