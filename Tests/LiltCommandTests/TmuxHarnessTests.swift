@@ -14,12 +14,12 @@ func tmuxServerEndsWithTheTest() throws {
     do {
         let tmux = try Tmux(command: "sleep 30")
         server = try #require(Int32(try tmux.value("#{pid}")))
-        let held = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server)/fd")) ?? []
-        let inherited = held.compactMap { Int32($0) }.filter { $0 > 2 }.filter { descriptor in
-            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(server)/fd/\(descriptor)")) ?? ""
-            let ours = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fds[1])")) ?? "-"
-            return target == ours
+        func target(_ process: String, _ descriptor: Int32) -> String? {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process)/fd/\(descriptor)")
         }
+        let ours = try #require(target("self", fds[1]))
+        let held = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(server)/fd")) ?? []
+        let inherited = held.compactMap { Int32($0) }.filter { $0 > 2 && target("\(server)", $0) == ours }
         #expect(inherited.isEmpty, "the tmux server holds the test's pipe at \(inherited)")
     }
     let deadline = Date().addingTimeInterval(10)
