@@ -3,9 +3,11 @@ import PackageDescription
 
 /// Compiler flags for a build of the LSTM kernels for a newer x86-64 instruction set. LiltNN picks the
 /// build the CPU can run when the program starts (`CellKernels`), so the binary still runs on any x86-64.
-func kernelSettings(cpu: String) -> [SwiftSetting] {
+/// `vectorRegisters32`: the instruction set has 32 vector registers (AVX-512), so the packed product
+/// keeps a larger tile in registers.
+func kernelSettings(cpu: String, vectorRegisters32: Bool = false) -> [SwiftSetting] {
     #if arch(x86_64)
-    [.unsafeFlags(["-target-cpu", cpu])]
+    [.unsafeFlags(["-target-cpu", cpu])] + (vectorRegisters32 ? [.define("LILT_VECTOR_REGISTERS_32")] : [])
     #else
     []
     #endif
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "LiltKernels", dependencies: ["LiltKernelsInterface"]),
         .target(name: "LiltKernelsAVX2", dependencies: ["LiltKernelsInterface"], swiftSettings: kernelSettings(cpu: "haswell")),
         .target(name: "LiltKernelsAVX512", dependencies: ["LiltKernelsInterface"],
-                swiftSettings: kernelSettings(cpu: "skylake-avx512")),
+                swiftSettings: kernelSettings(cpu: "skylake-avx512", vectorRegisters32: true)),
         .target(name: "LiltNN", dependencies: ["COpenBLAS", "LiltKernelsInterface", "LiltKernels", "LiltKernelsAVX2", "LiltKernelsAVX512"]),
         .target(name: "LiltAudio", dependencies: ["CFluidSynth", "LiltMusic"]),
         .target(name: "LiltTerminal", dependencies: ["CNcursesw"]),
@@ -53,7 +55,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "LiltMusicTests", dependencies: ["LiltMusic"]),
-        .testTarget(name: "LiltNNTests", dependencies: ["LiltNN"]),
+        .testTarget(name: "LiltNNTests", dependencies: ["LiltNN", "LiltKernelsInterface"]),
         .testTarget(name: "LiltAudioTests", dependencies: ["LiltAudio", "LiltMusic"]),
         .testTarget(name: "LiltTerminalTests", dependencies: ["LiltTerminal"]),
         .testTarget(name: "LiltComposeTests", dependencies: ["LiltCompose", "LiltMusic", "LiltNN"]),

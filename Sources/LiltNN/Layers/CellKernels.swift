@@ -5,8 +5,11 @@ import LiltKernelsAVX512
 import LiltKernelsInterface
 
 /// The instruction sets the LSTM cell kernels are built for (the same source compiled three times).
-/// Every build computes bit-identical results: the arithmetic is the same IEEE operations in the same
-/// order (no fused multiply-add), only the vector width differs.
+/// The cell's elementwise math is bit-identical in every build: the same IEEE operations in the same
+/// order (no fused multiply-add), only the vector width differs. The AVX2 and AVX-512 builds also do the
+/// recurrent matrix products, as chains of fused multiply-adds in a fixed order, so those two builds give
+/// bit-identical training and generation; the baseline build leaves the products to OpenBLAS (rounding
+/// differs there in the last bits).
 public enum KernelInstructionSet: String, CaseIterable, Sendable {
     case baseline = "x86-64"
     case avx2 = "AVX2"
@@ -60,16 +63,22 @@ struct CellKernels: Sendable {
     let instructionSet: KernelInstructionSet
     let forward: @Sendable (CellForwardStep) -> Void
     let backward: @Sendable (CellBackwardStep) -> Void
+    /// The packed matrix product of the recurrence; nil in the baseline build, which has no fused
+    /// multiply-add (OpenBLAS multiplies there instead).
+    let product: (@Sendable (PackedProductStep) -> Void)?
 
     init(_ instructionSet: KernelInstructionSet) {
         self.instructionSet = instructionSet
         switch instructionSet {
         case .baseline:
             forward = LiltKernels.lstmForwardRows; backward = LiltKernels.lstmBackwardRows
+            product = nil
         case .avx2:
             forward = LiltKernelsAVX2.lstmForwardRows; backward = LiltKernelsAVX2.lstmBackwardRows
+            product = LiltKernelsAVX2.packedProduct
         case .avx512:
             forward = LiltKernelsAVX512.lstmForwardRows; backward = LiltKernelsAVX512.lstmBackwardRows
+            product = LiltKernelsAVX512.packedProduct
         }
     }
 }

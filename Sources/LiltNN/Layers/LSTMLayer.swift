@@ -47,19 +47,25 @@ final class LSTMLayerWorkspace {
     /// `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t is zero.
     ///
     /// Run by every part of a team at once, each part owning the hidden units `units` of all streams:
-    /// it multiplies h_{t−1} by its own rows of W_hh (copied to `partWeights` [4U, H], so the product
-    /// for a step is one gemm with all B streams) into `partGates` [B, 4U], applies the cell to its units,
-    /// and meets the other parts at `barrier` once per step (h_t must be complete before step t + 1).
+    /// it multiplies h_{t−1} by its own rows of W_hh (copied to `partWeights` [4U, H] and, where the
+    /// kernels have a packed product, packed into `packedWeights` once for the window) into `partGates`
+    /// [B, 4U], applies the cell to its units, and meets the other parts at `barrier` once per step (h_t
+    /// must be complete before step t + 1).
     func recur(steps: Int, part: Int, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
-               barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, partGates: UnsafeMutablePointer<Float>,
+               barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, packedWeights: UnsafeMutablePointer<Float>,
+               partGates: UnsafeMutablePointer<Float>,
                oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil, kernels: CellKernels,
                backend: GemmBackend) {
         let units = unitRange(part: part, of: barrier.count)
         let h = hidden, b = batch, first = units.lowerBound, width = units.count
+        var weights: WindowOperand? = nil
         if width > 0 {
             for gate in 0..<4 {
                 (partWeights + gate * width * h).update(from: weightHH + (gate * h + first) * h, count: width * h)
             }
+            // B[k, j] = W_hh[row j of this part, k]: the part's rows, transposed.
+            weights = WindowOperand(source: partWeights, rowStride: 1, columnStride: h, depth: h, columns: 4 * width,
+                                    packed: packedWeights, kernels: kernels, backend: backend)
             // The state the first step starts from.
             for row in 0..<b {
                 let reset = resets[row] != 0
@@ -71,21 +77,18 @@ final class LSTMLayerWorkspace {
         }
         barrier.wait()
         for t in 0..<steps {
-            if width > 0 {
+            if let weights {
                 // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ. From step 1 on, the terms of its own
                 // units of h_{t-1} were added before the barrier (while other parts finished their cells);
                 // the other parts' units are added now.
                 let hLast = hPrev.pointer + t * b * h
                 if t == 0 {
-                    gemm(.none, .transposed, m: b, n: 4 * width, k: h, alpha: 1, a: hLast, lda: h,
-                         b: partWeights, ldb: h, beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                    weights.multiply(rows: b, depthRange: 0..<h, a: hLast, lda: h, c: partGates, ldc: 4 * width,
+                                     accumulate: false)
                 } else {
                     for other in 0..<barrier.count where other != part {
-                        let columns = unitRange(part: other, of: barrier.count)
-                        guard !columns.isEmpty else { continue }
-                        gemm(.none, .transposed, m: b, n: 4 * width, k: columns.count, alpha: 1,
-                             a: hLast + columns.lowerBound, lda: h, b: partWeights + columns.lowerBound, ldb: h,
-                             beta: 1, c: partGates, ldc: 4 * width, backend: backend)
+                        weights.multiply(rows: b, depthRange: unitRange(part: other, of: barrier.count), a: hLast,
+                                         lda: h, c: partGates, ldc: 4 * width, accumulate: true)
                     }
                 }
                 let last = t == steps - 1
@@ -106,9 +109,8 @@ final class LSTMLayerWorkspace {
                     resetNext: last ? nil : resets + (t + 1) * b))
                 if !last {
                     // The next step's terms of this part's own units of h_t.
-                    gemm(.none, .transposed, m: b, n: 4 * width, k: width, alpha: 1,
-                         a: hPrev.pointer + (t + 1) * b * h + first, lda: h, b: partWeights + first, ldb: h,
-                         beta: 0, c: partGates, ldc: 4 * width, backend: backend)
+                    weights.multiply(rows: b, depthRange: units, a: hPrev.pointer + (t + 1) * b * h, lda: h,
+                                     c: partGates, ldc: 4 * width, accumulate: false)
                 }
             }
             barrier.wait()
@@ -128,11 +130,15 @@ final class LSTMLayerWorkspace {
     ///
     /// With one-hot input, each part also adds its columns of ∂L/∂a_t into ∂W_ihᵀ [V, 4H] row by token
     /// (while they are in cache).
-    func recurBackward(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
-                       barrier: SpinBarrier,
+    func recurBackward(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>,
+                       packedWeights: UnsafeMutablePointer<Float>, resets: UnsafePointer<UInt8>, barrier: SpinBarrier,
                        oneHot: (gradient: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, vocabulary: Int)? = nil,
                        kernels: CellKernels, backend: GemmBackend) {
         let h = hidden, b = batch, first = units.lowerBound, width = units.count
+        // B[k, j] = W_hh[k, first + j]: the part's columns of W_hh [4H, H].
+        let weights = width > 0 ? WindowOperand(source: weightHH + first, rowStride: h, columnStride: 1, depth: 4 * h,
+                                                columns: width, packed: packedWeights, kernels: kernels,
+                                                backend: backend) : nil
         for row in 0..<b {
             (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
             (dcNext.pointer + row * h + first).update(repeating: 0, count: width)
@@ -156,10 +162,9 @@ final class LSTMLayerWorkspace {
             }
             if t > 0 {
                 barrier.wait()
-                if width > 0 {
-                    gemm(.none, .none, m: b, n: width, k: 4 * h, alpha: 1, a: gates.pointer + t * b * 4 * h,
-                         lda: 4 * h, b: weightHH + first, ldb: h, beta: 0, c: dhNext.pointer + first, ldc: h,
-                         backend: backend)
+                if let weights {
+                    weights.multiply(rows: b, depthRange: 0..<(4 * h), a: gates.pointer + t * b * 4 * h, lda: 4 * h,
+                                     c: dhNext.pointer + first, ldc: h, accumulate: false)
                     for row in 0..<b where resets[t * b + row] != 0 {
                         (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
                     }

@@ -1,5 +1,6 @@
 import Foundation
 import LiltKernels
+import LiltKernelsInterface
 
 /// Loss, accuracy and counts of one forward pass over a window.
 public struct WindowTotals: Sendable, Equatable, Codable {
@@ -52,8 +53,10 @@ public final class LSTMNetwork {
     let layers: [LSTMLayerWorkspace]
     let team: WorkerTeam
     let barrier: SpinBarrier
-    /// Per thread: its rows of W_hh [4U, H] and its recurrent gate products [B, 4U].
+    /// Per thread: its rows of W_hh [4U, H], its recurrent gate products [B, 4U], and the packed right
+    /// operands of its forward and backward recurrent products (see `WindowOperand`).
     let partWeights: [FloatBuffer], partGates: [FloatBuffer]
+    let packedForward: [FloatBuffer], packedBackward: [FloatBuffer]
 
     /// Embedded input [N, E] and its gradient (with an embedding); W_ih of layer 0 transposed [V, 4H] and
     /// its gradient (one-hot input: a row gather instead of a multiply).
@@ -93,6 +96,9 @@ public final class LSTMNetwork {
         barrier = SpinBarrier(count: self.threads)
         partWeights = (0..<self.threads).map { _ in FloatBuffer(count: 4 * model.config.hidden * model.config.hidden) }
         partGates = (0..<self.threads).map { _ in FloatBuffer(count: batch * 4 * model.config.hidden) }
+        let hidden = model.config.hidden
+        packedForward = (0..<self.threads).map { _ in FloatBuffer(count: packedCount(depth: hidden, columns: 4 * hidden)) }
+        packedBackward = (0..<self.threads).map { _ in FloatBuffer(count: packedCount(depth: 4 * hidden, columns: hidden)) }
         let n = batch * steps, h = config.hidden, v = config.vocabularySize
         let modelConfig = model.config
         layers = (0..<modelConfig.layers).map { layer in
@@ -232,6 +238,7 @@ public final class LSTMNetwork {
             parallel { part in
                 layer.recur(steps: t, part: part, weightHH: p + layout.weightHH[index].offset,
                             resets: resets, barrier: barrier, partWeights: partWeights[part].pointer,
+                            packedWeights: packedForward[part].pointer,
                             partGates: partGates[part].pointer, oneHot: oneHot, kernels: kernels,
                             backend: backend)
                 if training, let mask = layer.mask, let dropped = layer.dropped {
@@ -311,7 +318,8 @@ public final class LSTMNetwork {
                                      count: rows.count * h)
                 }
                 barrier.wait()
-                layer.recurBackward(steps: t, units: layers[0].unitRange(part: part, of: threads), weightHH: whh, resets: resets, barrier: barrier,
+                layer.recurBackward(steps: t, units: layers[0].unitRange(part: part, of: threads), weightHH: whh,
+                                    packedWeights: packedBackward[part].pointer, resets: resets, barrier: barrier,
                                     oneHot: index == 0 && embedded == nil
                                         ? dOneHotWeights.map { (gradient: $0.pointer, tokens: UnsafePointer(inputs),
                                                                 vocabulary: v) } : nil,

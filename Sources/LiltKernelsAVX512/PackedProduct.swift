@@ -1,0 +1,1 @@
+../LiltKernels/PackedProduct.swift

@@ -1,0 +1,50 @@
+import LiltKernelsInterface
+
+/// The right operand B of the many products of one window (the recurrent weights, used at every step):
+/// packed once into panels for the cell kernels' packed product where the build has one, otherwise
+/// multiplied by `gemm` where it is stored (which packs it again inside every call).
+///
+/// B is `depth` × `columns` with B[k, j] = source[k·rowStride + j·columnStride]; one of the two strides
+/// must be 1 (a row-major matrix, as stored or transposed).
+struct WindowOperand {
+    let source: UnsafePointer<Float>
+    let rowStride: Int, columnStride: Int
+    let depth: Int, columns: Int
+    /// `packedCount(depth:columns:)` floats, used when `product` is there.
+    let packed: UnsafeMutablePointer<Float>
+    let product: (@Sendable (PackedProductStep) -> Void)?
+    let backend: GemmBackend
+
+    init(source: UnsafePointer<Float>, rowStride: Int, columnStride: Int, depth: Int, columns: Int,
+         packed: UnsafeMutablePointer<Float>, kernels: CellKernels, backend: GemmBackend) {
+        precondition(rowStride == 1 || columnStride == 1, "WindowOperand: a row-major matrix or its transpose")
+        self.source = source; self.rowStride = rowStride; self.columnStride = columnStride
+        self.depth = depth; self.columns = columns; self.packed = packed
+        // The naive backend is the reference the fast path is checked against: it keeps its own loop.
+        self.product = backend == .blas ? kernels.product : nil
+        self.backend = backend
+        if product != nil {
+            packPanels(source, rowStride: rowStride, columnStride: columnStride, depth: depth, columns: columns,
+                       into: packed)
+        }
+    }
+
+    /// C[rows × columns] (+)= A[rows, depthRange] · B[depthRange, :], where A[r, k] = a[r·lda + k] (k from
+    /// 0, not from the range's start) and C has row stride `ldc`. Without `accumulate` C is overwritten.
+    func multiply(rows: Int, depthRange: Range<Int>, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>,
+                  ldc: Int, accumulate: Bool) {
+        if let product {
+            product(PackedProductStep(rows: rows, columns: columns, depthRange: depthRange, a: a, aRowStride: lda,
+                                      aDepthStride: 1, packed: packed, packedDepth: depth, c: c, cRowStride: ldc,
+                                      accumulate: accumulate))
+        } else if !depthRange.isEmpty {
+            let stored = columnStride == 1
+            gemm(.none, stored ? .none : .transposed, m: rows, n: columns, k: depthRange.count, alpha: 1,
+                 a: a + depthRange.lowerBound, lda: lda,
+                 b: source + depthRange.lowerBound * rowStride, ldb: stored ? rowStride : columnStride,
+                 beta: accumulate ? 1 : 0, c: c, ldc: ldc, backend: backend)
+        } else if !accumulate {
+            for row in 0..<rows { (c + row * ldc).update(repeating: 0, count: columns) }
+        }
+    }
+}
