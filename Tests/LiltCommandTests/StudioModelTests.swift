@@ -74,6 +74,20 @@ func studioWithModel() throws {
     try tmux.send("t")
     try tmux.waitFor(timeout: 30) { $0.contains("paused") }
 
+    // Another corpus and size: refused while training runs, taken once it has stopped.
+    try tmux.sendLine(":train samples 1x16")
+    try tmux.waitFor { $0.contains(":train stop first") }
+    try tmux.sendLine(":train stop")
+    try tmux.waitFor(timeout: 30) { $0.contains("training ended") }
+    try tmux.sendLine(":corpora")
+    try tmux.waitFor { $0.contains("corpora: samples (default)") }
+    try tmux.sendLine(":train samples 1x16")
+    let smaller = try tmux.waitFor(timeout: 60) { $0.contains("1×16 LSTM on samples") && $0.contains("epoch 1/") }
+    #expect(smaller.contains("1×16 LSTM on samples"))
+    try tmux.sendLine(":train stop")
+    try tmux.waitFor(timeout: 30) { $0.contains("training ended") }
+    #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("data/lilt/models/samples-1x16").path))
+
     try tmux.send("q")
     try tmux.waitFor { $0.contains("Quit without saving?") }
     try tmux.send("y")

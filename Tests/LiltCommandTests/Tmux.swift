@@ -32,6 +32,11 @@ final class Tmux {
 
     /// Types keys as tmux names them ("q", "Enter", "C-c", "Escape").
     func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+    /// Types `text` as it is (no key names), then Enter.
+    func sendLine(_ text: String) throws {
+        try run(["send-keys", "-t", session, "-l", text])
+        try run(["send-keys", "-t", session, "Enter"])
+    }
 
     func resize(width: Int, height: Int) throws {
         try run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])

@@ -172,6 +172,23 @@ func commandLine() throws {
     #expect(app.state.message?.text.contains("unknown command") == true)
 }
 
+@Test(":train reads a corpus name and a size in either order; bad sizes and names are refused with the reason")
+func trainCommandParsing() throws {
+    #expect(try LineCommand.parse("train") == .train(.toggle))
+    #expect(try LineCommand.parse("train resume") == .train(.toggle))
+    #expect(try LineCommand.parse("train stop") == .train(.stop))
+    #expect(try LineCommand.parse("train essen-abc 2x256") == .train(.start(corpus: "essen-abc", layers: 2, hidden: 256)))
+    #expect(try LineCommand.parse("train 3X64 mine") == .train(.start(corpus: "mine", layers: 3, hidden: 64)))
+    #expect(try LineCommand.parse("train 1x32") == .train(.start(corpus: nil, layers: 1, hidden: 32)))
+    #expect(try LineCommand.parse("corpora") == .corpora)
+    for bad in ["train 9x256", "train 2x4", "train a b", "train 2x32 1x16", "train ../x"] {
+        #expect(throws: LineCommandError.self, "\(bad)") { try LineCommand.parse(bad) }
+    }
+    #expect { try LineCommand.parse("train 9x256") } throws: {
+        ($0 as? LineCommandError)?.description == ":train size 9x256: 1-4 layers of 8-1024 units"
+    }
+}
+
 @Test("sliders move with Tab and braces, and tempo applies to the player")
 func sliders() {
     let (app, _, _) = makeStudio()

@@ -52,8 +52,14 @@ extension StudioApp {
             state.message = StudioMessage("new session (u brings the old one back)")
         case .help:
             state.showHelp = true
-        case .train(let stop):
-            if stop { stopTraining() } else { toggleTraining() }
+        case .train(.toggle):
+            toggleTraining()
+        case .train(.stop):
+            stopTraining()
+        case .train(.start(let corpus, let layers, let hidden)):
+            chooseTraining(corpus: corpus, layers: layers, hidden: hidden)
+        case .corpora:
+            listCorpora()
         }
     }
 

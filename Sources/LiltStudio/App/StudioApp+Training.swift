@@ -7,16 +7,59 @@ import LiltNN
 final class StudioTraining {
     var job: TrainingJob?
     let corpus: EncodedCorpus
+    let model: ModelOptions
     let directory: URL
     var batchesPerEpoch = 1
 
-    init(corpus: EncodedCorpus, directory: URL) {
+    init(corpus: EncodedCorpus, model: ModelOptions, directory: URL) {
         self.corpus = corpus
+        self.model = model
         self.directory = directory
     }
 }
 
+/// What `t` trains: a corpus (nil: the default one) and a model size, chosen with `:train NAME 2x256`.
+struct TrainingChoice: Equatable {
+    var corpus: String?
+    var model: ModelOptions
+}
+
 extension StudioApp {
+    /// The corpus and size `t` trains: the last `:train` choice, else `--corpus` (or the default corpus)
+    /// with the default model's size.
+    var currentTrainingChoice: TrainingChoice? {
+        trainingChoice ?? environment.training.map { TrainingChoice(corpus: $0.corpus, model: $0.model) }
+    }
+
+    /// `:train NAME 2x256`: chooses the corpus and/or the model size, then starts training on them.
+    func chooseTraining(corpus: String?, layers: Int?, hidden: Int?) {
+        if let job = training?.job, job.result == nil, !job.isCancelled {
+            state.message = StudioMessage("training is running: :train stop first, then choose again", isError: true)
+            return
+        }
+        guard var choice = currentTrainingChoice else {
+            state.message = StudioMessage("training is not available here", isError: true)
+            return
+        }
+        if let corpus { choice.corpus = corpus == "default" ? nil : corpus }
+        if let layers, let hidden { choice.model.layers = layers; choice.model.hidden = hidden }
+        trainingChoice = choice
+        training = nil
+        toggleTraining()
+    }
+
+    /// `:corpora`: the stored corpora and the default one, in the message line.
+    func listCorpora() {
+        guard let setup = environment.training else {
+            state.message = StudioMessage("training is not available here", isError: true)
+            return
+        }
+        let defaultName = DefaultModel.corpusSource(corporaFolder: setup.corporaFolder).name
+        let names = Set(CorpusStore(directory: setup.locations.corpora).names()).union([defaultName]).sorted()
+        let listed = names.map { $0 == defaultName ? "\($0) (default)" : $0 }.joined(separator: ", ")
+        state.message = StudioMessage("corpora: \(listed); :train NAME 2x256 trains on one (lilt corpus import adds more)")
+    }
+
     /// `t`: starts training (the default model on the default corpus, or `--corpus`), pauses it, or resumes it.
     /// A pause holds the training thread at the next batch boundary with everything in memory; resuming
     /// goes on from exactly there.
@@ -37,7 +80,7 @@ extension StudioApp {
             start(training)
             return
         }
-        guard let setup = environment.training else {
+        guard let setup = environment.training, let choice = currentTrainingChoice else {
             state.message = StudioMessage("training is not available here", isError: true)
             return
         }
@@ -49,7 +92,9 @@ extension StudioApp {
         Thread.detachNewThread {
             do {
                 let store = CorpusStore(directory: setup.locations.corpora)
-                let corpus = try setup.corpus.map { try store.load($0) }
+                let defaultName = DefaultModel.corpusSource(corporaFolder: setup.corporaFolder).name
+                // The default corpus by name is imported from Corpora/ when it is not stored yet.
+                let corpus = try choice.corpus.flatMap { $0 == defaultName ? nil : try store.load($0) }
                     ?? DefaultModel.corpus(corporaFolder: setup.corporaFolder, store: store)
                 jobs.finished(.corpusReady(corpus))
             } catch {
@@ -60,18 +105,22 @@ extension StudioApp {
 
     /// The corpus is ready: make the job and start it.
     func corpusReady(_ corpus: EncodedCorpus) {
-        guard let setup = environment.training else { return }
-        let training = StudioTraining(corpus: corpus, directory: setup.directory(corpus: corpus.name))
+        guard let setup = environment.training, let choice = currentTrainingChoice else { return }
+        let defaultName = DefaultModel.corpusSource(corporaFolder: setup.corporaFolder).name
+        let training = StudioTraining(
+            corpus: corpus, model: choice.model,
+            directory: setup.directory(corpus: corpus.name, model: choice.model,
+                                       isDefaultCorpus: (choice.corpus ?? defaultName) == defaultName))
         self.training = training
         start(training)
     }
 
     private func start(_ training: StudioTraining) {
         guard let setup = environment.training else { return }
-        let job = TrainingJob(corpus: training.corpus, model: setup.model, options: setup.options,
+        let job = TrainingJob(corpus: training.corpus, model: training.model, options: setup.options,
                               directory: training.directory)
         training.job = job
-        let size = "\(setup.model.layers)×\(setup.model.hidden)"
+        let size = "\(training.model.layers)×\(training.model.hidden)"
         var progress = TrainingProgress(title: "", vocabularySize: training.corpus.vocabulary.count,
                                         totalEpochs: setup.options.epochs)
         progress.title = "\(size) LSTM on \(training.corpus.name) (\(training.corpus.songs.count) songs)"

@@ -66,6 +66,8 @@ public final class StudioApp {
     var lastGeneration: GenerationRequest?
     /// Training started from the studio, and the latest per-epoch sample.
     var training: StudioTraining?
+    /// The corpus and size chosen with `:train NAME 2x256` (nil: none chosen yet).
+    var trainingChoice: TrainingChoice?
     var lastSample: [SessionNote]?
     /// Live mode's generator and player, while it runs.
     var live: LiveGeneration?

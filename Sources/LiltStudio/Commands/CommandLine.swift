@@ -1,4 +1,5 @@
 import Foundation
+import LiltMusic
 /// A command typed on the `:` line.
 public enum LineCommand: Equatable, Sendable {
     case write(String?)
@@ -15,7 +16,8 @@ public enum LineCommand: Equatable, Sendable {
     case title(String)
     case new
     case help
-    case train(stop: Bool)
+    case train(TrainRequest)
+    case corpora
 
     /// What the `:help` command and the help overlay list.
     public static let summaries: [(String, String)] = [
@@ -29,6 +31,8 @@ public enum LineCommand: Equatable, Sendable {
         (":octave N  :meter 3/4", "piano octave; the meter"),
         (":title TEXT  :new", "the title; a new empty session"),
         (":train  :train stop", "start / pause, or stop training"),
+        (":train NAME 2x256", "train on corpus NAME, layers x units"),
+        (":corpora", "the corpora there are to train on"),
     ]
 }
 
@@ -80,13 +84,48 @@ extension LineCommand {
         case "title": return .title(argument)
         case "new": return .new
         case "help", "h", "?": return .help
-        case "train":
-            guard ["", "stop", "pause", "start", "resume"].contains(argument) else {
-                throw LineCommandError(description: ":train takes nothing, stop, pause or resume")
-            }
-            return .train(stop: argument == "stop")
+        case "train": return .train(try TrainRequest.parse(argument))
+        case "corpora", "corpus": return .corpora
         case "": throw LineCommandError(description: "type a command after the colon (:help lists them)")
         default: throw LineCommandError(description: "unknown command :\(name) (:help lists the commands)")
         }
+    }
+}
+
+/// What `:train` asks for.
+public enum TrainRequest: Equatable, Sendable {
+    /// Start the chosen training, or pause or resume the running one (`t`).
+    case toggle
+    case stop
+    /// Start training on a corpus (nil: the one chosen so far) with a model of `layers` × `hidden`
+    /// (nil: the size chosen so far).
+    case start(corpus: String?, layers: Int?, hidden: Int?)
+
+    /// Layers and units a model may have when chosen here.
+    public static let layerRange = 1...4, hiddenRange = 8...1024
+
+    /// Reads the words after `:train`: nothing, `stop`, `pause`, `resume`, or a corpus name and/or a size
+    /// like `2x256` (layers × units), in either order.
+    static func parse(_ argument: String) throws(LineCommandError) -> TrainRequest {
+        let words = argument.split(separator: " ").map(String.init)
+        if words.isEmpty || words == ["pause"] || words == ["start"] || words == ["resume"] { return .toggle }
+        if words == ["stop"] { return .stop }
+        var corpus: String?, layers: Int?, hidden: Int?
+        for word in words {
+            let parts = word.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+            if parts.count == 2, let l = Int(parts[0]), let u = Int(parts[1]) {
+                guard layers == nil else { throw LineCommandError(description: ":train takes one size, like 2x256") }
+                guard layerRange.contains(l), hiddenRange.contains(u) else {
+                    throw LineCommandError(description: ":train size \(word): \(layerRange.lowerBound)-\(layerRange.upperBound) layers of \(hiddenRange.lowerBound)-\(hiddenRange.upperBound) units")
+                }
+                layers = l; hidden = u
+            } else {
+                guard corpus == nil, CorpusStore.isValidName(word) else {
+                    throw LineCommandError(description: ":train takes a corpus name and a size like 2x256 (got \"\(argument)\"; :corpora lists the corpora)")
+                }
+                corpus = word
+            }
+        }
+        return .start(corpus: corpus, layers: layers, hidden: hidden)
     }
 }
