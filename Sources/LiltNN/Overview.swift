@@ -34,7 +34,9 @@
 //   target), Sampler.sample(_:uniform:); TokenGenerator.continuation(of:session:…) for whole sequences.
 //
 // Speed: `lilt bench train` (TrainingBenchmark) measures configs A and C against PyTorch.
-//   The products run on OpenBLAS; the LSTM cell's elementwise math (σ, tanh, the state update and its
-//   backward) runs in Swift kernels built three times from one source — LiltKernels (baseline x86-64),
-//   LiltKernelsAVX2, LiltKernelsAVX512 — and KernelInstructionSet.selected picks the widest build the CPU
-//   runs when the program starts (LILT_KERNELS overrides). Every build gives bit-identical results.
+//   The LSTM cell's elementwise math (σ, tanh, the state update and its backward) and the recurrent
+//   products on W_hh (packed once per window: WindowOperand, PackedProductStep) run in Swift kernels built
+//   three times from one source — LiltKernels (baseline x86-64), LiltKernelsAVX2, LiltKernelsAVX512 — and
+//   KernelInstructionSet.selected picks the widest build the CPU runs when the program starts
+//   (LILT_KERNELS overrides). The other products run on OpenBLAS, and so do the recurrent ones in the
+//   baseline build (no fused multiply-add); the AVX2 and AVX-512 builds give bit-identical results.
