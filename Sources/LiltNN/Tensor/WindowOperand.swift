@@ -6,6 +6,10 @@ import LiltKernelsInterface
 ///
 /// B is `depth` × `columns` with B[k, j] = source[k·rowStride + j·columnStride]; one of the two strides
 /// must be 1 (a row-major matrix, as stored or transposed).
+///
+/// The packed product is used while the packed operand fits a core's L2 cache with room to spare
+/// (`packedLimit`): every step then reads it from there. A larger one (3 × 512 units: 2 MiB a thread)
+/// would come from L3 at every step, and OpenBLAS's own blocking measured faster there.
 struct WindowOperand {
     let source: UnsafePointer<Float>
     let rowStride: Int, columnStride: Int
@@ -14,6 +18,8 @@ struct WindowOperand {
     let packed: UnsafeMutablePointer<Float>
     let product: (@Sendable (PackedProductStep) -> Void)?
     let backend: GemmBackend
+    /// Largest packed operand (bytes) worth keeping packed.
+    static let packedLimit = 1 << 20
 
     init(source: UnsafePointer<Float>, rowStride: Int, columnStride: Int, depth: Int, columns: Int,
          packed: UnsafeMutablePointer<Float>, kernels: CellKernels, backend: GemmBackend) {
@@ -21,7 +27,8 @@ struct WindowOperand {
         self.source = source; self.rowStride = rowStride; self.columnStride = columnStride
         self.depth = depth; self.columns = columns; self.packed = packed
         // The naive backend is the reference the fast path is checked against: it keeps its own loop.
-        self.product = backend == .blas ? kernels.product : nil
+        let fits = packedCount(depth: depth, columns: columns) * MemoryLayout<Float>.stride <= Self.packedLimit
+        self.product = backend == .blas && fits ? kernels.product : nil
         self.backend = backend
         if product != nil {
             packPanels(source, rowStride: rowStride, columnStride: columnStride, depth: depth, columns: columns,
