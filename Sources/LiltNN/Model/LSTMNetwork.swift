@@ -96,14 +96,22 @@ public final class LSTMNetwork {
         barrier = SpinBarrier(count: self.threads)
         partWeights = (0..<self.threads).map { _ in FloatBuffer(count: 4 * model.config.hidden * model.config.hidden) }
         partGates = (0..<self.threads).map { _ in FloatBuffer(count: batch * 4 * model.config.hidden) }
-        let hidden = model.config.hidden
-        packedForward = (0..<self.threads).map { _ in FloatBuffer(count: packedCount(depth: hidden, columns: 4 * hidden)) }
-        packedBackward = (0..<self.threads).map { _ in FloatBuffer(count: packedCount(depth: 4 * hidden, columns: hidden)) }
         let n = batch * steps, h = config.hidden, v = config.vocabularySize
         let modelConfig = model.config
         layers = (0..<modelConfig.layers).map { layer in
             LSTMLayerWorkspace(hidden: h, input: layer == 0 ? modelConfig.inputWidth : h, batch: batch,
                                steps: steps, dropout: modelConfig.dropout > 0)
+        }
+        // Each part's packed recurrent weights, sized for its units (nothing where they are not packed).
+        let first = layers[0], parts = self.threads, cellKernels = self.kernels
+        let widths = (0..<parts).map { first.unitRange(part: $0, of: parts).count }
+        packedForward = widths.map { width in
+            FloatBuffer(count: WindowOperand.packedFloats(depth: h, columns: 4 * width, kernels: cellKernels,
+                                                          backend: backend))
+        }
+        packedBackward = widths.map { width in
+            FloatBuffer(count: WindowOperand.packedFloats(depth: 4 * h, columns: width, kernels: cellKernels,
+                                                          backend: backend))
         }
         if config.embedding > 0 {
             embedded = FloatBuffer(count: n * config.embedding)

@@ -21,14 +21,27 @@ struct WindowOperand {
     /// Largest packed operand (bytes) worth keeping packed.
     static let packedLimit = 1 << 20
 
+    /// Whether an operand of this shape is packed: the kernels have a packed product, the backend is the
+    /// fast one (the naive backend is the reference the fast path is checked against: it keeps its own
+    /// loop), and the packed operand is within `packedLimit`.
+    static func isPacked(depth: Int, columns: Int, kernels: CellKernels, backend: GemmBackend) -> Bool {
+        kernels.product != nil && backend == .blas
+            && packedCount(depth: depth, columns: columns) * MemoryLayout<Float>.stride <= packedLimit
+    }
+
+    /// Floats the `packed` buffer needs for this shape (0 when it is not packed).
+    static func packedFloats(depth: Int, columns: Int, kernels: CellKernels, backend: GemmBackend) -> Int {
+        isPacked(depth: depth, columns: columns, kernels: kernels, backend: backend)
+            ? packedCount(depth: depth, columns: columns) : 0
+    }
+
     init(source: UnsafePointer<Float>, rowStride: Int, columnStride: Int, depth: Int, columns: Int,
          packed: UnsafeMutablePointer<Float>, kernels: CellKernels, backend: GemmBackend) {
         precondition(rowStride == 1 || columnStride == 1, "WindowOperand: a row-major matrix or its transpose")
         self.source = source; self.rowStride = rowStride; self.columnStride = columnStride
         self.depth = depth; self.columns = columns; self.packed = packed
-        // The naive backend is the reference the fast path is checked against: it keeps its own loop.
-        let fits = packedCount(depth: depth, columns: columns) * MemoryLayout<Float>.stride <= Self.packedLimit
-        self.product = backend == .blas && fits ? kernels.product : nil
+        self.product = Self.isPacked(depth: depth, columns: columns, kernels: kernels, backend: backend)
+            ? kernels.product : nil
         self.backend = backend
         if product != nil {
             packPanels(source, rowStride: rowStride, columnStride: columnStride, depth: depth, columns: columns,

@@ -18,7 +18,7 @@ final class StudioTraining {
     }
 }
 
-/// What `t` trains: a corpus (nil: the default one) and a model size, chosen with `:train NAME 2x256`.
+/// What `t` trains: a corpus by name (nil: the default one) and a model size, chosen with `:train NAME 2x256`.
 struct TrainingChoice: Equatable {
     var corpus: String?
     var model: ModelOptions
@@ -41,7 +41,7 @@ extension StudioApp {
             state.message = StudioMessage("training is not available here", isError: true)
             return
         }
-        if let corpus { choice.corpus = corpus == "default" ? nil : corpus }
+        if let corpus { choice.corpus = corpus }
         if let layers, let hidden { choice.model.layers = layers; choice.model.hidden = hidden }
         trainingChoice = choice
         training = nil
@@ -54,7 +54,7 @@ extension StudioApp {
             state.message = StudioMessage("training is not available here", isError: true)
             return
         }
-        let defaultName = DefaultModel.corpusSource(corporaFolder: setup.corporaFolder).name
+        let defaultName = setup.defaultCorpusName
         let names = Set(CorpusStore(directory: setup.locations.corpora).names()).union([defaultName]).sorted()
         let listed = names.map { $0 == defaultName ? "\($0) (default)" : $0 }.joined(separator: ", ")
         state.message = StudioMessage("corpora: \(listed); :train NAME 2x256 trains on one (lilt corpus import adds more)")
@@ -92,7 +92,7 @@ extension StudioApp {
         Thread.detachNewThread {
             do {
                 let store = CorpusStore(directory: setup.locations.corpora)
-                let defaultName = DefaultModel.corpusSource(corporaFolder: setup.corporaFolder).name
+                let defaultName = setup.defaultCorpusName
                 // The default corpus by name is imported from Corpora/ when it is not stored yet.
                 let corpus = try choice.corpus.flatMap { $0 == defaultName ? nil : try store.load($0) }
                     ?? DefaultModel.corpus(corporaFolder: setup.corporaFolder, store: store)
@@ -106,11 +106,8 @@ extension StudioApp {
     /// The corpus is ready: make the job and start it.
     func corpusReady(_ corpus: EncodedCorpus) {
         guard let setup = environment.training, let choice = currentTrainingChoice else { return }
-        let defaultName = DefaultModel.corpusSource(corporaFolder: setup.corporaFolder).name
-        let training = StudioTraining(
-            corpus: corpus, model: choice.model,
-            directory: setup.directory(corpus: corpus.name, model: choice.model,
-                                       isDefaultCorpus: (choice.corpus ?? defaultName) == defaultName))
+        let training = StudioTraining(corpus: corpus, model: choice.model,
+                                      directory: setup.directory(corpus: corpus.name, model: choice.model))
         self.training = training
         start(training)
     }

@@ -59,11 +59,14 @@ public struct TrainingSetup: Sendable {
         self.options = options
     }
 
+    /// The name of the default corpus (`essen-abc` when it is installed in `corporaFolder`, else `samples`).
+    var defaultCorpusName: String { DefaultModel.corpusSource(corporaFolder: corporaFolder).name }
+
     /// Where a model of `model`'s size trained on the corpus `name` goes: the default model's folder for the
-    /// default model on the default corpus (`isDefaultCorpus`), else `NAME` or `NAME-2x256` in the models
-    /// folder (the size is named when it is not the default one).
-    func directory(corpus name: String, model: ModelOptions, isDefaultCorpus: Bool) -> URL {
-        if isDefaultCorpus && model == DefaultModel.model { return DefaultModel.directory(locations) }
+    /// default model on the default corpus, else `NAME` or `NAME-2x256` in the models folder (the size is
+    /// named when it is not the default one).
+    func directory(corpus name: String, model: ModelOptions) -> URL {
+        if name == defaultCorpusName && model == DefaultModel.model { return DefaultModel.directory(locations) }
         let size = model == DefaultModel.model ? "" : "-\(model.layers)x\(model.hidden)"
         return locations.models.appendingPathComponent(name + size)
     }
