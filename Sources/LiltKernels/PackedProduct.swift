@@ -6,7 +6,8 @@ private let depthBlock = 256
 
 /// C (+)= A · B with B packed into panels (see `PackedProductStep`). The work is split into tiles of C,
 /// each kept in registers over a depth block: 8 rows × 32 columns where a build has 32 vector registers
-/// (AVX-512), 4 rows × 16 columns where it has 16; remaining rows one at a time.
+/// (AVX-512, then one tile of 4 rows for a remainder of 4 or more), 4 rows × 16 columns where it has 16;
+/// remaining rows one at a time.
 ///
 /// Not inlinable on purpose: each CPU-specific build of this module compiles it for its own instruction
 /// set. Only builds with fused multiply-add use it (`CellKernels`); elsewhere each `addingProduct` would
@@ -34,6 +35,15 @@ package func packedProduct(_ step: PackedProductStep) {
                             columns: columns, accumulate: accumulate)
                 row += tileRows
             }
+            #if LILT_VECTOR_REGISTERS_32
+            if row + 4 <= step.rows {
+                productQuad(depth: end - start, a: step.a + row * step.aRowStride + start * step.aDepthStride,
+                            rowStride: step.aRowStride, depthStride: step.aDepthStride, b: b,
+                            c: step.c + row * step.cRowStride + panel * width, cRowStride: step.cRowStride,
+                            columns: columns, accumulate: accumulate)
+                row += 4
+            }
+            #endif
             while row < step.rows {
                 productRow(depth: end - start, a: step.a + row * step.aRowStride + start * step.aDepthStride,
                            depthStride: step.aDepthStride, b: b, c: step.c + row * step.cRowStride + panel * width,
@@ -111,6 +121,32 @@ private func productTile(depth: Int, a: UnsafePointer<Float>, rowStride: Int, de
     storeRow((c20, c21), c + 2 * s, columns); storeRow((c30, c31), c + 3 * s, columns)
     storeRow((c40, c41), c + 4 * s, columns); storeRow((c50, c51), c + 5 * s, columns)
     storeRow((c60, c61), c + 6 * s, columns); storeRow((c70, c71), c + 7 * s, columns)
+}
+
+/// 4 rows × 32 columns of C in 8 registers: the rest of a part whose rows are not a multiple of 8.
+@inline(__always)
+private func productQuad(depth: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
+                         c: UnsafeMutablePointer<Float>, cRowStride: Int, columns: Int, accumulate: Bool) {
+    let zero = FloatVector(repeating: 0)
+    var c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero
+    let s = cRowStride
+    if accumulate {
+        (c00, c01) = loadRow(c, columns); (c10, c11) = loadRow(c + s, columns)
+        (c20, c21) = loadRow(c + 2 * s, columns); (c30, c31) = loadRow(c + 3 * s, columns)
+    }
+    let r = rowStride
+    let a0 = a, a1 = a + r, a2 = a + 2 * r, a3 = a + 3 * r
+    var q = b, offset = 0
+    for _ in 0..<depth {
+        let b0 = loadVector(q), b1 = loadVector(q + 16)
+        var x = FloatVector(repeating: a0[offset]); c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+        x = FloatVector(repeating: a1[offset]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+        x = FloatVector(repeating: a2[offset]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+        x = FloatVector(repeating: a3[offset]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+        q += 32; offset += depthStride
+    }
+    storeRow((c00, c01), c, columns); storeRow((c10, c11), c + s, columns)
+    storeRow((c20, c21), c + 2 * s, columns); storeRow((c30, c31), c + 3 * s, columns)
 }
 #else
 /// Rows of one tile.

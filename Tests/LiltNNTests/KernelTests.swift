@@ -7,7 +7,9 @@ import LiltKernelsInterface
 private func passes(_ model: LSTMModel, kernels: KernelInstructionSet)
     -> (loss: Double, gradient: [Float], logits: [Float], stepLogits: [Float]) {
     var generator = SeededGenerator(seed: 41)
-    let v = model.config.vocabularySize, batch = 3, steps = 7
+    // 13 streams over two threads: ranges of 8 or 12 and 5 or 1 (as the split moves), so the product's
+    // 8-row tile, 4-row tile and single rows all run.
+    let v = model.config.vocabularySize, batch = 13, steps = 7
     let inputs = (0..<batch * steps).map { _ in Int32.random(in: 0..<Int32(v), using: &generator) }
     let targets = (0..<batch * steps).map { _ in Int32.random(in: -1..<Int32(v), using: &generator) }
     let resets = (0..<batch * steps).map { UInt8($0 < batch || $0 % 5 == 0 ? 1 : 0) }
@@ -32,8 +34,7 @@ private func passes(_ model: LSTMModel, kernels: KernelInstructionSet)
       arguments: [(0, Float(1)), (4, Float(1)), (0, Float(6))])
 func kernelBuildsAgree(embedding: Int, weightScale: Float) {
     var generator = SeededGenerator(seed: 40)
-    // 20 units over two threads: parts of 8 and 12 units, so whole and partial vectors both run; scaled
-    // weights push pre-activations far into the saturated ranges of σ and tanh.
+    // 20 units: whole and partial vectors of the cell both run; scaled weights push pre-activations far into the saturated ranges of σ and tanh.
     var model = LSTMModel(config: LSTMConfig(vocabularySize: 7, layers: 2, hidden: 20, embedding: embedding,
                                              dropout: 0.2), using: &generator)
     model.parameters = model.parameters.map { $0 * weightScale }

@@ -116,6 +116,54 @@ func threadsAgree(threads: Int) {
     #expect(zip(results[0].1, results[1].1).map { abs($0 - $1) }.max()! <= 1e-5)
 }
 
+@Test("Loss and gradient are the same bits however the streams are split among threads",
+      arguments: [0, 4])
+func streamSplitChangesNoResult(embedding: Int) {
+    var generator = SeededGenerator(seed: 33)
+    let model = LSTMModel(config: LSTMConfig(vocabularySize: 7, layers: 2, hidden: 20, embedding: embedding,
+                                             dropout: 0.2), using: &generator)
+    let batch = 16, steps = 5
+    let inputs = (0..<batch * steps).map { _ in Int32.random(in: 0..<7, using: &generator) }
+    let targets = (0..<batch * steps).map { _ in Int32.random(in: -1..<7, using: &generator) }
+    let resets = (0..<batch * steps).map { UInt8($0 < batch || $0 % 7 == 0 ? 1 : 0) }
+    var results: [(loss: Double, gradient: [Float], state: [[Float]])] = []
+    var firstRanges: [Range<Int>] = []
+    for weights in [[1.0, 1.0], [1.0, 7.0], [7.0, 1.0]] {
+        let network = LSTMNetwork(model: model, batch: batch, steps: steps, dropoutSeed: 9, threads: 2)
+        // The split moves after every pass; pin it before each one.
+        network.split.place(weights: weights)
+        firstRanges.append(network.split.range(part: 0))
+        let totals = network.forward(inputs: inputs, targets: targets, resets: resets, training: true)
+        network.split.place(weights: weights)
+        network.backward()
+        results.append((totals.meanLoss, network.gradient, network.state))
+    }
+    #expect(firstRanges == [0..<8, 0..<4, 0..<12])
+    for other in results.dropFirst() {
+        #expect(other.loss == results[0].loss)
+        #expect(other.gradient == results[0].gradient)
+        #expect(other.state == results[0].state)
+    }
+}
+
+@Test("The streams split follows the threads' speeds in whole groups, at least one group each")
+func streamSplitFollowsSpeeds() {
+    let split = StreamSplit(streams: 64, parts: 2)
+    #expect(split.range(part: 0) == 0..<32 && split.range(part: 1) == 32..<64)
+    // Part 0 took twice as long for its 32 streams: it should get about a third of them.
+    for _ in 0..<20 {
+        let rows = [split.range(part: 0).count, split.range(part: 1).count]
+        split.seconds[0] = Double(rows[0]) * 2e-3
+        split.seconds[1] = Double(rows[1]) * 1e-3
+        split.rebalance()
+    }
+    #expect(split.range(part: 0) == 0..<20 && split.range(part: 1) == 20..<64)
+    split.place(weights: [1, 1000])
+    #expect(split.range(part: 0) == 0..<StreamSplit.group, "every part keeps a group")
+    let few = StreamSplit(streams: 3, parts: 2)
+    #expect(few.range(part: 0).count + few.range(part: 1).count == 3)
+}
+
 @Test("Dropout keeps about 1 − p of the units, scaled by 1/(1 − p), and its mask repeats from the seed")
 func dropoutMasks() {
     let width = 4099   // a whole number of vectors and a tail

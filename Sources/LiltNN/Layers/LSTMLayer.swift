@@ -42,135 +42,113 @@ final class LSTMLayerWorkspace {
         training && dropped != nil ? dropped!.pointer : hOut.pointer
     }
 
-    /// The recurrence over `steps` steps, after `gates` holds x·W_ihᵀ + b_ih + b_hh for every row (with
-    /// `oneHot`, the input term of a row is instead the row of `oneHot.weights` [V, 4H] of its token);
-    /// `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state before t is zero.
+    /// The recurrence over `steps` steps for the streams `streams`, after `gates` holds x·W_ihᵀ + b_ih +
+    /// b_hh for every row (with `oneHot`, the input term of a row is instead the row of `oneHot.weights`
+    /// [V, 4H] of its token); `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state
+    /// before t is zero.
     ///
-    /// Run by every part of a team at once, each part owning the hidden units `units` of all streams:
-    /// it multiplies h_{t−1} by its own rows of W_hh (copied to `partWeights` [4U, H] and, where the
-    /// kernels have a packed product, packed into `packedWeights` once for the window) into `partGates`
-    /// [B, 4U], applies the cell to its units, and meets the other parts at `barrier` once per step (h_t
-    /// must be complete before step t + 1).
-    func recur(steps: Int, part: Int, weightHH: UnsafePointer<Float>, resets: UnsafePointer<UInt8>,
-               barrier: SpinBarrier, partWeights: UnsafeMutablePointer<Float>, packedWeights: UnsafeMutablePointer<Float>,
-               partGates: UnsafeMutablePointer<Float>,
-               oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil, kernels: CellKernels,
-               backend: GemmBackend) {
-        let units = unitRange(part: part, of: barrier.count)
-        let h = hidden, b = batch, first = units.lowerBound, width = units.count
-        var weights: WindowOperand? = nil
-        if width > 0 {
-            for gate in 0..<4 {
-                (partWeights + gate * width * h).update(from: weightHH + (gate * h + first) * h, count: width * h)
-            }
-            // B[k, j] = W_hh[row j of this part, k]: the part's rows, transposed.
-            weights = WindowOperand(source: partWeights, rowStride: 1, columnStride: h, depth: h, columns: 4 * width,
-                                    packed: packedWeights, kernels: kernels, backend: backend)
-            // The state the first step starts from.
-            for row in 0..<b {
-                let reset = resets[row] != 0
-                for j in units {
-                    hPrev.pointer[row * h + j] = reset ? 0 : hState.pointer[row * h + j]
-                    cPrev.pointer[row * h + j] = reset ? 0 : cState.pointer[row * h + j]
-                }
+    /// Streams are independent, so ranges of them run on different threads with no meeting between
+    /// steps, and a stream's results do not depend on the range it is in. Each step multiplies the
+    /// range's h_{t−1} by W_hhᵀ (`weights`, shared by every thread) into
+    /// `scratch` [rows, 4H], then applies the cell; with `dropout` (and the layer's mask), the step's output
+    /// rows are dropped.
+    func recur(steps: Int, streams: Range<Int>, weights: WindowOperand, resets: UnsafePointer<UInt8>,
+               scratch: UnsafeMutablePointer<Float>,
+               oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil,
+               dropout: DropoutPass? = nil, kernels: CellKernels) {
+        let h = hidden, b = batch, fourH = 4 * h, first = streams.lowerBound, rows = streams.count
+        guard rows > 0 else { return }
+        // The state the first step starts from.
+        for row in streams {
+            let reset = resets[row] != 0
+            for (start, carried) in [(hPrev.pointer, hState.pointer), (cPrev.pointer, cState.pointer)] {
+                if reset { (start + row * h).update(repeating: 0, count: h) }
+                else { (start + row * h).update(from: carried + row * h, count: h) }
             }
         }
-        barrier.wait()
         for t in 0..<steps {
-            if let weights {
-                // This part's gates: h_{t-1} · W_hh[rows of its units]ᵀ. From step 1 on, the terms of its own
-                // units of h_{t-1} were added before the barrier (while other parts finished their cells);
-                // the other parts' units are added now.
-                let hLast = hPrev.pointer + t * b * h
-                if t == 0 {
-                    weights.multiply(rows: b, depthRange: 0..<h, a: hLast, lda: h, c: partGates, ldc: 4 * width,
-                                     accumulate: false)
-                } else {
-                    for other in 0..<barrier.count where other != part {
-                        weights.multiply(rows: b, depthRange: unitRange(part: other, of: barrier.count), a: hLast,
-                                         lda: h, c: partGates, ldc: 4 * width, accumulate: true)
-                    }
-                }
-                let last = t == steps - 1
-                let rows = t * b
-                // The next step's state, or the carried state after the window's last step.
-                let cNext = last ? cState.pointer : cPrev.pointer + (t + 1) * b * h
-                let hNext = last ? hState.pointer : hPrev.pointer + (t + 1) * b * h
-                kernels.forward(CellForwardStep(
-                    rows: b, units: width, gates: Rows(gates.pointer + rows * 4 * h + first, stride: 4 * h), gateStride: h,
-                    // One-hot input: the input term is the table's row of the token (b + W_ih[:, token]).
-                    tokenInput: oneHot.map { TokenRows(table: UnsafeMutablePointer(mutating: $0.weights) + first, stride: 4 * h,
-                                                       tokens: $0.tokens + rows) },
-                    recurrent: Rows(partGates, stride: 4 * width), recurrentStride: width,
-                    cPrev: Rows(cPrev.pointer + rows * h + first, stride: h),
-                    tanhC: Rows(tanhC.pointer + rows * h + first, stride: h),
-                    hOut: Rows(hOut.pointer + rows * h + first, stride: h),
-                    cNext: Rows(cNext + first, stride: h), hNext: Rows(hNext + first, stride: h),
-                    resetNext: last ? nil : resets + (t + 1) * b))
-                if !last {
-                    // The next step's terms of this part's own units of h_t.
-                    weights.multiply(rows: b, depthRange: units, a: hPrev.pointer + (t + 1) * b * h, lda: h,
-                                     c: partGates, ldc: 4 * width, accumulate: false)
+            let base = t * b + first
+            weights.multiply(rows: rows, depthRange: 0..<h, a: hPrev.pointer + base * h, lda: h, c: scratch,
+                             ldc: fourH, accumulate: false)
+            let last = t == steps - 1
+            // The next step's state, or the carried state after the window's last step.
+            let cNext = last ? cState.pointer : cPrev.pointer + (t + 1) * b * h
+            let hNext = last ? hState.pointer : hPrev.pointer + (t + 1) * b * h
+            kernels.forward(CellForwardStep(
+                rows: rows, units: h, gates: Rows(gates.pointer + base * fourH, stride: fourH), gateStride: h,
+                // One-hot input: the input term is the table's row of the token (b + W_ih[:, token]).
+                tokenInput: oneHot.map { TokenRows(table: UnsafeMutablePointer(mutating: $0.weights), stride: fourH,
+                                                   tokens: $0.tokens + base) },
+                recurrent: Rows(scratch, stride: fourH), recurrentStride: h,
+                cPrev: Rows(cPrev.pointer + base * h, stride: h),
+                tanhC: Rows(tanhC.pointer + base * h, stride: h),
+                hOut: Rows(hOut.pointer + base * h, stride: h),
+                cNext: Rows(cNext + first * h, stride: h), hNext: Rows(hNext + first * h, stride: h),
+                resetNext: last ? nil : resets + (t + 1) * b + first))
+            if let dropout, let mask, let dropped {
+                for row in base..<base + rows {
+                    Dropout.forward(hOut.pointer, dropped.pointer, mask: mask.pointer, row: row, width: h,
+                                    probability: dropout.probability, seed: dropout.seed, pass: dropout.pass,
+                                    layer: dropout.layer)
                 }
             }
-            barrier.wait()
         }
     }
 
-    /// The hidden units of part `part` of `parts`: contiguous pieces in multiples of 8 (one vector).
-    func unitRange(part: Int, of parts: Int) -> Range<Int> {
-        let chunks = (hidden + 7) / 8
-        return min(hidden, 8 * (chunks * part / parts))..<min(hidden, 8 * (chunks * (part + 1) / parts))
-    }
-
-    /// Backward through the recurrence: from ∂L/∂h in `dY` to ∂L/∂a in `gates`. The gradient does not
-    /// flow into the carried state (truncated BPTT) nor across a song start. Run by every part of a team,
-    /// each owning the hidden units `units`: the cell for its units, then (once all of ∂L/∂a_t is there)
-    /// its columns of ∂L/∂h_{t−1} = ∂L/∂a_t · W_hh.
+    /// Backward through the recurrence for the streams `streams`: from ∂L/∂y in `dY` (times the dropout
+    /// `mask`, when given) to ∂L/∂a in `gates`. The gradient does not flow into the carried state
+    /// (truncated BPTT) nor across a song start. Each step runs the cell, then ∂L/∂h_{t−1} = ∂L/∂a_t ·
+    /// W_hh (`weights`, shared by every thread).
     ///
-    /// With one-hot input, each part also adds its columns of ∂L/∂a_t into ∂W_ihᵀ [V, 4H] row by token
-    /// (while they are in cache).
-    func recurBackward(steps: Int, units: Range<Int>, weightHH: UnsafePointer<Float>,
-                       packedWeights: UnsafeMutablePointer<Float>, resets: UnsafePointer<UInt8>, barrier: SpinBarrier,
+    /// With one-hot input, ∂L/∂a rows are also added by token into `oneHot.gradient`, while they are in
+    /// cache: one table [V, 4H] for each group of `StreamSplit.group` streams (g · V · 4H floats in for
+    /// group g), so the sums do not depend on how streams are shared among threads. `streams` must start
+    /// at a multiple of the group.
+    func recurBackward(steps: Int, streams: Range<Int>, weights: WindowOperand, resets: UnsafePointer<UInt8>,
+                       mask: UnsafePointer<Float>?,
                        oneHot: (gradient: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, vocabulary: Int)? = nil,
-                       kernels: CellKernels, backend: GemmBackend) {
-        let h = hidden, b = batch, first = units.lowerBound, width = units.count
-        // B[k, j] = W_hh[k, first + j]: the part's columns of W_hh [4H, H].
-        let weights = width > 0 ? WindowOperand(source: weightHH + first, rowStride: h, columnStride: 1, depth: 4 * h,
-                                                columns: width, packed: packedWeights, kernels: kernels,
-                                                backend: backend) : nil
-        for row in 0..<b {
-            (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
-            (dcNext.pointer + row * h + first).update(repeating: 0, count: width)
-        }
+                       kernels: CellKernels) {
+        let h = hidden, b = batch, fourH = 4 * h, first = streams.lowerBound, rows = streams.count
+        guard rows > 0 else { return }
+        (dhNext.pointer + first * h).update(repeating: 0, count: rows * h)
+        (dcNext.pointer + first * h).update(repeating: 0, count: rows * h)
+        let group = StreamSplit.group, tableSize = (oneHot?.vocabulary ?? 0) * fourH
+        precondition(oneHot == nil || first % group == 0, "recurBackward: streams must start at a group")
         if let oneHot {
-            for token in 0..<oneHot.vocabulary {
-                for gate in 0..<4 { (oneHot.gradient + token * 4 * h + gate * h + first).update(repeating: 0, count: width) }
-            }
+            (oneHot.gradient + first / group * tableSize).update(repeating: 0, count: (rows + group - 1) / group * tableSize)
         }
         for t in stride(from: steps - 1, through: 0, by: -1) {
-            if width > 0 {
-                let rows = t * b
+            let base = t * b + first
+            if let mask { Dropout.backward(dY.pointer + base * h, mask: mask + base * h, count: rows * h) }
+            // One call for the range, or one for each group with its own gradient table.
+            var start = first
+            while start < streams.upperBound {
+                let end = oneHot == nil ? streams.upperBound : min(streams.upperBound, start + group)
+                let row = t * b + start
                 kernels.backward(CellBackwardStep(
-                    rows: b, units: width, gates: Rows(gates.pointer + rows * 4 * h + first, stride: 4 * h), gateStride: h,
-                    cPrev: Rows(cPrev.pointer + rows * h + first, stride: h),
-                    tanhC: Rows(tanhC.pointer + rows * h + first, stride: h),
-                    dH: Rows(dY.pointer + rows * h + first, stride: h),
-                    dhNext: Rows(dhNext.pointer + first, stride: h), dcNext: Rows(dcNext.pointer + first, stride: h),
-                    cut: resets + rows,
-                    gradientSums: oneHot.map { TokenRows(table: $0.gradient + first, stride: 4 * h, tokens: $0.tokens + rows) }))
+                    rows: end - start, units: h, gates: Rows(gates.pointer + row * fourH, stride: fourH), gateStride: h,
+                    cPrev: Rows(cPrev.pointer + row * h, stride: h),
+                    tanhC: Rows(tanhC.pointer + row * h, stride: h),
+                    dH: Rows(dY.pointer + row * h, stride: h),
+                    dhNext: Rows(dhNext.pointer + start * h, stride: h), dcNext: Rows(dcNext.pointer + start * h, stride: h),
+                    cut: resets + row,
+                    gradientSums: oneHot.map { TokenRows(table: $0.gradient + start / group * tableSize, stride: fourH,
+                                                         tokens: $0.tokens + row) }))
+                start = end
             }
             if t > 0 {
-                barrier.wait()
-                if let weights {
-                    weights.multiply(rows: b, depthRange: 0..<(4 * h), a: gates.pointer + t * b * 4 * h, lda: 4 * h,
-                                     c: dhNext.pointer + first, ldc: h, accumulate: false)
-                    for row in 0..<b where resets[t * b + row] != 0 {
-                        (dhNext.pointer + row * h + first).update(repeating: 0, count: width)
-                    }
+                weights.multiply(rows: rows, depthRange: 0..<fourH, a: gates.pointer + base * fourH, lda: fourH,
+                                 c: dhNext.pointer + first * h, ldc: h, accumulate: false)
+                for row in streams where resets[t * b + row] != 0 {
+                    (dhNext.pointer + row * h).update(repeating: 0, count: h)
                 }
             }
         }
+    }
+
+    /// What fixes a training pass's dropout masks (see `Dropout`).
+    struct DropoutPass {
+        var probability: Float, seed: UInt64, pass: UInt64, layer: Int
     }
 
     func resetState() {

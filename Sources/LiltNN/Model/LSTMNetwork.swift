@@ -34,8 +34,9 @@ public struct WindowTotals: Sendable, Equatable, Codable {
 /// A window is given as `inputs`, `targets` (−1: no loss) and `resets` (≠ 0: the stream starts a song at
 /// this step, so its state before the step is zero), each [T, B] time-major (index t·B + b).
 ///
-/// Work is shared among `threads` (a team of dedicated threads): the recurrence by hidden units (each
-/// thread multiplies all streams by its rows of W_hh, and the threads meet once per step), the large
+/// Work is shared among `threads` (a team of dedicated threads): the recurrence by streams, one range
+/// for each thread through the whole window (streams are independent, so threads never wait for each
+/// other between steps), sized by how fast each thread has been running (`StreamSplit`); the large
 /// products and elementwise passes by rows or columns. Each thread's OpenBLAS call runs single-threaded
 /// in that thread. Results depend on the seed and the thread count only.
 public final class LSTMNetwork {
@@ -52,16 +53,21 @@ public final class LSTMNetwork {
     let gradients: FloatBuffer
     let layers: [LSTMLayerWorkspace]
     let team: WorkerTeam
-    let barrier: SpinBarrier
-    /// Per thread: its rows of W_hh [4U, H], its recurrent gate products [B, 4U], and the packed right
-    /// operands of its forward and backward recurrent products (see `WindowOperand`).
-    let partWeights: [FloatBuffer], partGates: [FloatBuffer]
-    let packedForward: [FloatBuffer], packedBackward: [FloatBuffer]
+    /// Per thread: the recurrent gate products of its streams [rows, 4H].
+    let partGates: [FloatBuffer]
+    /// W_hh packed for the recurrent products of the layer being run (see `WindowOperand`), shared by
+    /// every thread: W_hhᵀ going forward, W_hh going backward.
+    let packedWeights: FloatBuffer
 
     /// Embedded input [N, E] and its gradient (with an embedding); W_ih of layer 0 transposed [V, 4H] and
     /// its gradient (one-hot input: a row gather instead of a multiply).
     let embedded: FloatBuffer?, dEmbedded: FloatBuffer?
-    let oneHotWeights: FloatBuffer?, dOneHotWeights: FloatBuffer?
+    let oneHotWeights: FloatBuffer?
+    /// One-hot input: each stream group's sums of ∂a rows by token [V, 4H], added up in group order after
+    /// the recurrence (so the gradient does not depend on which thread ran which streams).
+    let dOneHotGroups: FloatBuffer?
+    /// The streams of each thread in the recurrence.
+    let split: StreamSplit
     let logits: FloatBuffer
     let inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>
     let resets: UnsafeMutablePointer<UInt8>
@@ -93,34 +99,25 @@ public final class LSTMNetwork {
         parameters = FloatBuffer(model.parameters)
         gradients = FloatBuffer(count: layout.count)
         team = WorkerTeam(count: self.threads)
-        barrier = SpinBarrier(count: self.threads)
-        partWeights = (0..<self.threads).map { _ in FloatBuffer(count: 4 * model.config.hidden * model.config.hidden) }
-        partGates = (0..<self.threads).map { _ in FloatBuffer(count: batch * 4 * model.config.hidden) }
         let n = batch * steps, h = config.hidden, v = config.vocabularySize
         let modelConfig = model.config
         layers = (0..<modelConfig.layers).map { layer in
             LSTMLayerWorkspace(hidden: h, input: layer == 0 ? modelConfig.inputWidth : h, batch: batch,
                                steps: steps, dropout: modelConfig.dropout > 0)
         }
-        // Each part's packed recurrent weights, sized for its units (nothing where they are not packed).
-        let first = layers[0], parts = self.threads, cellKernels = self.kernels
-        let widths = (0..<parts).map { first.unitRange(part: $0, of: parts).count }
-        packedForward = widths.map { width in
-            FloatBuffer(count: WindowOperand.packedFloats(depth: h, columns: 4 * width, kernels: cellKernels,
-                                                          backend: backend))
-        }
-        packedBackward = widths.map { width in
-            FloatBuffer(count: WindowOperand.packedFloats(depth: 4 * h, columns: width, kernels: cellKernels,
-                                                          backend: backend))
-        }
+        split = StreamSplit(streams: batch, parts: self.threads)
+        partGates = (0..<self.threads).map { _ in FloatBuffer(count: batch * 4 * h) }
+        packedWeights = FloatBuffer(count: max(
+            WindowOperand.packedFloats(depth: h, columns: 4 * h, kernels: self.kernels, backend: backend),
+            WindowOperand.packedFloats(depth: 4 * h, columns: h, kernels: self.kernels, backend: backend)))
         if config.embedding > 0 {
             embedded = FloatBuffer(count: n * config.embedding)
             dEmbedded = FloatBuffer(count: n * config.embedding)
-            oneHotWeights = nil; dOneHotWeights = nil
+            oneHotWeights = nil; dOneHotGroups = nil
         } else {
             embedded = nil; dEmbedded = nil
             oneHotWeights = FloatBuffer(count: v * 4 * h)
-            dOneHotWeights = FloatBuffer(count: v * 4 * h)
+            dOneHotGroups = FloatBuffer(count: (batch + StreamSplit.group - 1) / StreamSplit.group * v * 4 * h)
         }
         logits = FloatBuffer(count: n * v)
         inputs = .allocate(capacity: n); inputs.initialize(repeating: 0, count: n)
@@ -164,6 +161,17 @@ public final class LSTMNetwork {
                 }
             }
         }
+    }
+
+    /// Runs `body(streams, part)` on every part with its range of streams, timing each part, then moves
+    /// the ranges toward the parts' measured speeds.
+    private func recurrence(_ body: (Range<Int>, Int) -> Void) {
+        parallel { part in
+            let start = DispatchTime.now().uptimeNanoseconds
+            body(split.range(part: part), part)
+            split.seconds[part] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        split.rebalance()
     }
 
     /// Runs `body(part)` for every part 0..<threads, at the same time.
@@ -231,8 +239,13 @@ public final class LSTMNetwork {
                     for token in 0..<v { transposed[token * fourH + j] = wih[j * v + token] + layer.biasSum[j] }
                 }
             }
-            if let x = below {
-                parallel { part in
+            // B[k, j] = W_hh[j, k]: the recurrent product h_{t−1} · W_hhᵀ.
+            let weights = WindowOperand(source: p + layout.weightHH[index].offset, rowStride: 1, columnStride: h,
+                                        depth: h, columns: fourH, packed: packedWeights.pointer, kernels: kernels,
+                                        backend: backend)
+            parallel { part in
+                weights.pack(part: part, of: threads)
+                if let x = below {
                     // gates = x · W_ihᵀ + b for all T steps in one gemm (shared by rows).
                     let rows = piece(part, of: n)
                     for row in rows { (layer.gates.pointer + row * fourH).update(from: layer.biasSum.pointer, count: fourH) }
@@ -243,18 +256,12 @@ public final class LSTMNetwork {
             }
             // One-hot input: the cell reads b + W_ih[:, token] (a row of the table above) directly.
             let oneHot = below == nil ? transposed.map { (weights: UnsafePointer($0), tokens: UnsafePointer(inputs)) } : nil
-            parallel { part in
-                layer.recur(steps: t, part: part, weightHH: p + layout.weightHH[index].offset,
-                            resets: resets, barrier: barrier, partWeights: partWeights[part].pointer,
-                            packedWeights: packedForward[part].pointer,
-                            partGates: partGates[part].pointer, oneHot: oneHot, kernels: kernels,
-                            backend: backend)
-                if training, let mask = layer.mask, let dropped = layer.dropped {
-                    for row in piece(part, of: n) {
-                        Dropout.forward(layer.hOut.pointer, dropped.pointer, mask: mask.pointer, row: row, width: h,
-                                        probability: config.dropout, seed: dropoutSeed, pass: pass, layer: index)
-                    }
-                }
+            let dropout = training && layer.mask != nil
+                ? LSTMLayerWorkspace.DropoutPass(probability: config.dropout, seed: dropoutSeed, pass: pass, layer: index)
+                : nil
+            recurrence { streams, part in
+                layer.recur(steps: t, streams: streams, weights: weights, resets: resets,
+                            scratch: partGates[part].pointer, oneHot: oneHot, dropout: dropout, kernels: kernels)
             }
             below = layer.output(training: training)
         }
@@ -318,20 +325,18 @@ public final class LSTMNetwork {
         }
         for index in stride(from: layers.count - 1, through: 0, by: -1) {
             let layer = layers[index]
-            let whh = p + layout.weightHH[index].offset
-            parallel { part in
-                if training, let mask = layer.mask {
-                    let rows = piece(part, of: n)
-                    Dropout.backward(layer.dY.pointer + rows.lowerBound * h, mask: mask.pointer + rows.lowerBound * h,
-                                     count: rows.count * h)
-                }
-                barrier.wait()
-                layer.recurBackward(steps: t, units: layers[0].unitRange(part: part, of: threads), weightHH: whh,
-                                    packedWeights: packedBackward[part].pointer, resets: resets, barrier: barrier,
-                                    oneHot: index == 0 && embedded == nil
-                                        ? dOneHotWeights.map { (gradient: $0.pointer, tokens: UnsafePointer(inputs),
-                                                                vocabulary: v) } : nil,
-                                    kernels: kernels, backend: backend)
+            // B[k, j] = W_hh[k, j]: the recurrent product ∂a_t · W_hh.
+            let weights = WindowOperand(source: p + layout.weightHH[index].offset, rowStride: h, columnStride: 1,
+                                        depth: fourH, columns: h, packed: packedWeights.pointer, kernels: kernels,
+                                        backend: backend)
+            parallel { part in weights.pack(part: part, of: threads) }
+            let oneHotGroups = index == 0 && embedded == nil ? dOneHotGroups?.pointer : nil
+            recurrence { streams, _ in
+                layer.recurBackward(steps: t, streams: streams, weights: weights, resets: resets,
+                                    mask: training ? layer.mask.map { UnsafePointer($0.pointer) } : nil,
+                                    oneHot: oneHotGroups.map { (gradient: $0,
+                                                                tokens: UnsafePointer(inputs), vocabulary: v) },
+                                    kernels: kernels)
             }
             let dG = layer.gates.pointer
             let denseInput = index > 0 || embedded != nil
@@ -356,8 +361,15 @@ public final class LSTMNetwork {
                     gemm(.none, .none, m: rows.count, n: input, k: fourH, alpha: 1, a: dG + rows.lowerBound * fourH,
                          lda: fourH, b: p + layout.weightIH[index].offset, ldb: input, beta: 0,
                          c: dX + rows.lowerBound * input, ldc: input, backend: backend)
-                } else if let dT = dOneHotWeights?.pointer {
-                    // One-hot: the recurrence scattered ∂a rows into ∂W_ihᵀ; transpose it into place.
+                } else if let dT = dOneHotGroups?.pointer {
+                    // One-hot: the recurrence scattered ∂a rows into each stream group's ∂W_ihᵀ; add the
+                    // groups up into the first one's (in group order) and transpose it into place.
+                    for group in 1..<(batch + StreamSplit.group - 1) / StreamSplit.group {
+                        for token in 0..<v {
+                            addInPlace(dT + token * fourH + gateRows.lowerBound,
+                                       dT + (group * v + token) * fourH + gateRows.lowerBound, count: gateRows.count)
+                        }
+                    }
                     for j in gateRows { for token in 0..<v { dwih[j * v + token] = dT[token * fourH + j] } }
                     // ∂b = Σ rows ∂a = Σ tokens ∂W_ihᵀ rows.
                     for token in 0..<v {

@@ -7,9 +7,9 @@ import LiltKernelsInterface
 /// B is `depth` × `columns` with B[k, j] = source[k·rowStride + j·columnStride]; one of the two strides
 /// must be 1 (a row-major matrix, as stored or transposed).
 ///
-/// The packed product is used while the packed operand fits a core's L2 cache with room to spare
-/// (`packedLimit`): every step then reads it from there. A larger one (3 × 512 units: 2 MiB a thread)
-/// would come from L3 at every step, and OpenBLAS's own blocking measured faster there.
+/// Every thread reads the whole operand at every step: from its L2 cache where it fits (1 MiB for 256
+/// units), streamed from L3 where it does not (4 MiB for 512), which still measured at least as fast
+/// as `gemm` copying it again for every product.
 struct WindowOperand {
     let source: UnsafePointer<Float>
     let rowStride: Int, columnStride: Int
@@ -18,20 +18,15 @@ struct WindowOperand {
     let packed: UnsafeMutablePointer<Float>
     let product: (@Sendable (PackedProductStep) -> Void)?
     let backend: GemmBackend
-    /// Largest packed operand (bytes) worth keeping packed.
-    static let packedLimit = 1 << 20
-
-    /// Whether an operand of this shape is packed: the kernels have a packed product, the backend is the
-    /// fast one (the naive backend is the reference the fast path is checked against: it keeps its own
-    /// loop), and the packed operand is within `packedLimit`.
-    static func isPacked(depth: Int, columns: Int, kernels: CellKernels, backend: GemmBackend) -> Bool {
+    /// Whether an operand is packed: the kernels have a packed product and the backend is the fast one
+    /// (the naive backend is the reference the fast path is checked against: it keeps its own loop).
+    static func isPacked(kernels: CellKernels, backend: GemmBackend) -> Bool {
         kernels.product != nil && backend == .blas
-            && packedCount(depth: depth, columns: columns) * MemoryLayout<Float>.stride <= packedLimit
     }
 
     /// Floats the `packed` buffer needs for this shape (0 when it is not packed).
     static func packedFloats(depth: Int, columns: Int, kernels: CellKernels, backend: GemmBackend) -> Int {
-        isPacked(depth: depth, columns: columns, kernels: kernels, backend: backend)
+        isPacked(kernels: kernels, backend: backend)
             ? packedCount(depth: depth, columns: columns) : 0
     }
 
@@ -40,13 +35,21 @@ struct WindowOperand {
         precondition(rowStride == 1 || columnStride == 1, "WindowOperand: a row-major matrix or its transpose")
         self.source = source; self.rowStride = rowStride; self.columnStride = columnStride
         self.depth = depth; self.columns = columns; self.packed = packed
-        self.product = Self.isPacked(depth: depth, columns: columns, kernels: kernels, backend: backend)
+        self.product = Self.isPacked(kernels: kernels, backend: backend)
             ? kernels.product : nil
         self.backend = backend
-        if product != nil {
-            packPanels(source, rowStride: rowStride, columnStride: columnStride, depth: depth, columns: columns,
-                       into: packed)
-        }
+    }
+
+    /// Packs the part `part` of `parts` of the panels (every part of a team at once, before any product;
+    /// nothing to do where B is multiplied as stored).
+    func pack(part: Int, of parts: Int) {
+        guard product != nil else { return }
+        let width = packedPanelWidth, panels = (columns + width - 1) / width
+        let firstPanel = panels * part / parts, endPanel = panels * (part + 1) / parts
+        guard endPanel > firstPanel else { return }
+        let firstColumn = firstPanel * width
+        packPanels(source + firstColumn * columnStride, rowStride: rowStride, columnStride: columnStride, depth: depth,
+                   columns: min(columns, endPanel * width) - firstColumn, into: packed + firstPanel * depth * width)
     }
 
     /// C[rows × columns] (+)= A[rows, depthRange] · B[depthRange, :], where A[r, k] = a[r·lda + k] (k from
