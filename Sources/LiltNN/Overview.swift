@@ -40,3 +40,6 @@
 //   KernelInstructionSet.selected picks the widest build the CPU runs when the program starts
 //   (LILT_KERNELS overrides). The other products run on OpenBLAS, and so do the recurrent ones in the
 //   baseline build (no fused multiply-add); the AVX2 and AVX-512 builds give bit-identical results.
+//   Threads share the recurrence by streams, each running its range through the whole window with no
+//   meeting between steps; StreamSplit sizes the ranges by each thread's measured speed (a busy or
+//   slower core gets fewer streams), which changes the time only, never a result.
