@@ -116,6 +116,24 @@ func threadsAgree(threads: Int) {
     #expect(zip(results[0].1, results[1].1).map { abs($0 - $1) }.max()! <= 1e-5)
 }
 
+@Test("A generation session on two threads gives the logits of one thread, step after step",
+      arguments: [0, 4])
+func sessionThreadsAgree(embedding: Int) {
+    var generator = SeededGenerator(seed: 35)
+    let model = LSTMModel(config: LSTMConfig(vocabularySize: 9, layers: 3, hidden: 20, embedding: embedding,
+                                             dropout: 0), using: &generator)
+    let sessions = [1, 2].map { InferenceSession(model: model, batch: 2, threads: $0) }
+    #expect(sessions[1].threads == 2)
+    var logits = [[Float]](repeating: [Float](repeating: 0, count: 18), count: 2)
+    for _ in 0..<6 {
+        let tokens = [Int.random(in: 0..<9, using: &generator), Int.random(in: 0..<9, using: &generator)]
+        for (index, session) in sessions.enumerated() { session.step(tokens: tokens, logits: &logits[index]) }
+        #expect(zip(logits[0], logits[1]).map { abs($0 - $1) }.max()! <= 1e-5)
+    }
+    let states = sessions.map(\.state)
+    #expect(zip(states[0].joined(), states[1].joined()).map { abs($0 - $1) }.max()! <= 1e-5)
+}
+
 @Test("Loss and gradient are the same bits however the streams are split among threads",
       arguments: [0, 4])
 func streamSplitChangesNoResult(embedding: Int) {

@@ -21,6 +21,9 @@ public final class InferenceSession {
     let embedding: FloatBuffer?, headWeight: FloatBuffer, headBias: FloatBuffer
     /// Per layer: h and c of every stream [B, H].
     let h: [FloatBuffer], c: [FloatBuffer]
+    /// Per layer: h of the step being computed [B, H], copied into `h` once every part has read the old h
+    /// (so the parts meet once per layer, not twice).
+    let hNew: [FloatBuffer]
     /// The embedded input [B, E].
     let input: FloatBuffer
     let parts: [Part]
@@ -89,6 +92,7 @@ public final class InferenceSession {
         headWeight = FloatBuffer(Array(model.parameters[layout.headWeight.offset..<layout.headWeight.offset + v * hidden]))
         headBias = FloatBuffer(Array(model.parameters[layout.headBias.offset..<layout.headBias.offset + v]))
         h = (0..<config.layers).map { _ in FloatBuffer(count: batch * hidden) }
+        hNew = (0..<config.layers).map { _ in FloatBuffer(count: batch * hidden) }
         c = (0..<config.layers).map { _ in FloatBuffer(count: batch * hidden) }
         input = FloatBuffer(count: batch * max(config.embedding, 1))
         let count = self.threads, chunks = (hidden + 7) / 8
@@ -149,32 +153,35 @@ public final class InferenceSession {
                                                part.inputWeights[0].pointer + tokens[row] * 4 * width, count: 4 * width)
                                 }
                             } else {
-                                let x = layer == 0 ? input.pointer : h[layer - 1].pointer
+                                let x = layer == 0 ? input.pointer : hNew[layer - 1].pointer
                                 multiply(part.inputWeights[layer].pointer, rows: 4 * width,
                                          columns: layer == 0 ? config.inputWidth : hidden, x, into: inputTerm, beta: 1)
                             }
                             multiply(part.recurrentWeights[layer].pointer, rows: 4 * width, columns: hidden,
                                      h[layer].pointer, into: recurrentTerm, beta: 0)
-                        }
-                        // Every part has read h of this layer before any part writes its units of it.
-                        barrier.wait()
-                        if width > 0 {
-                            // c and h are updated in place: each row's values are read before they are written.
-                            let c = Rows(c[layer].pointer + first, stride: hidden), h = Rows(h[layer].pointer + first, stride: hidden)
+                            // The new h goes to `hNew`: other parts may still be reading the old one. c is this
+                            // part's own, updated in place (each row's values are read before they are written).
+                            let c = Rows(c[layer].pointer + first, stride: hidden)
+                            let hOut = Rows(hNew[layer].pointer + first, stride: hidden)
                             kernels.forward(CellForwardStep(
                                 rows: batch, units: width, gates: Rows(part.inputTerm.pointer, stride: 4 * width),
                                 gateStride: width, tokenInput: nil,
                                 recurrent: Rows(part.recurrentTerm.pointer, stride: 4 * width), recurrentStride: width,
-                                cPrev: c, tanhC: Rows(part.tanhC.pointer, stride: width), hOut: h, cNext: c, hNext: h,
-                                resetNext: nil))
+                                cPrev: c, tanhC: Rows(part.tanhC.pointer, stride: width), hOut: hOut, cNext: c,
+                                hNext: hOut, resetNext: nil))
                         }
-                        // The layer's h is complete before the next layer (or the head) reads it.
+                        // The layer's new h is complete before the next layer (or the head) reads it, and every
+                        // part has read the old h: each part moves its units of the new one into place.
                         barrier.wait()
+                        for row in 0..<batch {
+                            (h[layer].pointer + row * hidden + first).update(from: hNew[layer].pointer + row * hidden + first,
+                                                                             count: width)
+                        }
                     }
                     // Head: this part's vocabulary rows.
                     let tokenRows = part.tokens
                     if !tokenRows.isEmpty {
-                        let top = h[config.layers - 1].pointer
+                        let top = hNew[config.layers - 1].pointer
                         for row in 0..<batch {
                             (logits + row * v + tokenRows.lowerBound).update(from: headBias.pointer + tokenRows.lowerBound,
                                                                              count: tokenRows.count)
