@@ -33,7 +33,7 @@ struct BenchTrainOptions: ParsableArguments {
     @Option(help: "Measured training steps per configuration and round (the median is reported).")
     var repeats = 7
 
-    @Option(help: "Rounds, each measuring Lilt and then PyTorch; figures are medians over rounds.")
+    @Option(help: "Rounds, each measuring Lilt's A, PyTorch's A and C, then Lilt's C; figures are medians over rounds.")
     var rounds = 3
 
     @Option(help: "PyTorch's reference script; skipped when it or the Python below is missing.")
@@ -65,7 +65,7 @@ struct BenchTrainOptions: ParsableArguments {
         var ours: [String: [TrainingBenchmark.Result]] = [:]
         var torchTraining: [String: [Double]] = [:], torchStep: [String: [Double]] = [:]
         for round in 1...rounds {
-            for benchCase in cases {
+            for (index, benchCase) in cases.enumerated() {
                 let result = TrainingBenchmark.run(benchCase, repeats: repeats, threads: threads)
                 ours[result.name, default: []].append(result)
                 if !json {
@@ -74,11 +74,15 @@ struct BenchTrainOptions: ParsableArguments {
                                  result.stepSeconds * 1000, result.stepMicros, result.stepThreads,
                                  result.stepThreads == 1 ? "" : "s"))
                 }
+                // PyTorch's script measures A, then C: run between our A and our C, each pair is measured
+                // seconds apart (a shared machine's speed drifts over tens of seconds).
+                if index == 0, torchAvailable {
+                    // NaN where a run failed, so every round's figures stay paired with that round's.
+                    let training = runPython(arguments: [torchScript]) ?? [:]
+                    for name in cases.map(\.name) { torchTraining[name, default: []].append(training[name] ?? .nan) }
+                }
             }
             if torchAvailable {
-                if let training = runPython(arguments: [torchScript]) {
-                    for (name, value) in training { torchTraining[name, default: []].append(value) }
-                }
                 if let steps = runPython(arguments: ["-c", Self.torchStepScript]) {
                     for (name, value) in steps { torchStep[name, default: []].append(value) }
                 }
@@ -94,7 +98,10 @@ struct BenchTrainOptions: ParsableArguments {
             }
         }
 
-        func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.sorted()[values.count / 2] }
+        func median(_ values: [Double]) -> Double? {
+            let measured = values.filter { !$0.isNaN }
+            return measured.isEmpty ? nil : measured.sorted()[measured.count / 2]
+        }
         var object: [String: Any] = ["machine": machine.json, "rounds": rounds]
         if !json { print("medians over \(rounds) round(s):") }
         for benchCase in cases {
@@ -110,15 +117,19 @@ struct BenchTrainOptions: ParsableArguments {
                               benchCase.name, speed, gflops, micros)
             if let theirs = median(torchTraining[benchCase.name] ?? []) {
                 let theirGflops = theirs * benchCase.flopsPerStep / Double(benchCase.steps * benchCase.batch) / 1e9
-                // The ratio of the rounds' medians, and the range of the ratios round by round (both tools
-                // measured side by side): on a shared machine the range says how much to trust the median.
-                let roundRatios = zip(results.map(\.seqStepsPerSecond), torchTraining[benchCase.name] ?? []).map { $0 / $1 }
+                // The ratio of the medians, and the ratios round by round (each pair measured side by side,
+                // seconds apart): their median, and their range, which says how much to trust either figure
+                // on a shared machine.
+                let roundRatios = zip(results.map(\.seqStepsPerSecond), torchTraining[benchCase.name] ?? [])
+                    .map { $0 / $1 }.filter { !$0.isNaN }
                 entry["torchSeqStepsPerSecond"] = theirs
                 entry["torchGflopsPerSecond"] = theirGflops
                 entry["ratioToTorch"] = speed / theirs
                 entry["roundRatios"] = roundRatios
-                line += String(format: "  | PyTorch %8.0f seq-steps/s %6.1f GFLOP/s → %.2f× (rounds %.2f–%.2f×)",
-                               theirs, theirGflops, speed / theirs, roundRatios.min() ?? .nan, roundRatios.max() ?? .nan)
+                entry["medianRoundRatio"] = median(roundRatios)!
+                line += String(format: "  | PyTorch %8.0f seq-steps/s %6.1f GFLOP/s → %.2f× (round by round: median %.2f×, %.2f–%.2f×)",
+                               theirs, theirGflops, speed / theirs, median(roundRatios) ?? .nan,
+                               roundRatios.min() ?? .nan, roundRatios.max() ?? .nan)
             }
             if let theirs = median(torchStep[benchCase.name] ?? []) {
                 entry["torchStepMicros"] = theirs
