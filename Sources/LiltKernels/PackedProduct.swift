@@ -88,65 +88,76 @@ private func productRow(depth: Int, a: UnsafePointer<Float>, depthStride: Int, b
 /// Rows of one tile.
 private let tileRows = 8
 
-/// 8 rows × 32 columns of C in 16 registers, two loads of B and eight broadcasts of A per depth step.
+/// The first elements of 4 rows of A.
+private struct QuadRows {
+    let a0, a1, a2, a3: UnsafePointer<Float>
+
+    @inline(__always) init(_ a: UnsafePointer<Float>, rowStride r: Int) {
+        a0 = a; a1 = a + r; a2 = a + 2 * r; a3 = a + 3 * r
+    }
+}
+
+/// 4 rows × 32 columns of C in 8 registers.
+private struct Quad {
+    var c00, c01, c10, c11, c20, c21, c30, c31: FloatVector
+
+    @inline(__always)
+    init(_ c: UnsafeMutablePointer<Float>, rowStride s: Int, columns: Int, accumulate: Bool) {
+        let zero = FloatVector(repeating: 0)
+        (c00, c01) = accumulate ? loadRow(c, columns) : (zero, zero)
+        (c10, c11) = accumulate ? loadRow(c + s, columns) : (zero, zero)
+        (c20, c21) = accumulate ? loadRow(c + 2 * s, columns) : (zero, zero)
+        (c30, c31) = accumulate ? loadRow(c + 3 * s, columns) : (zero, zero)
+    }
+
+    /// One depth step: A's values at `offset` of its 4 rows times B's row (b0, b1).
+    @inline(__always)
+    mutating func add(_ a: QuadRows, offset: Int, _ b0: FloatVector, _ b1: FloatVector) {
+        var x = FloatVector(repeating: a.a0[offset]); c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+        x = FloatVector(repeating: a.a1[offset]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+        x = FloatVector(repeating: a.a2[offset]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+        x = FloatVector(repeating: a.a3[offset]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+    }
+
+    @inline(__always)
+    func store(_ c: UnsafeMutablePointer<Float>, rowStride s: Int, columns: Int) {
+        storeRow((c00, c01), c, columns); storeRow((c10, c11), c + s, columns)
+        storeRow((c20, c21), c + 2 * s, columns); storeRow((c30, c31), c + 3 * s, columns)
+    }
+}
+
+/// 8 rows × 32 columns of C in 16 registers (two quads), two loads of B and eight broadcasts of A per
+/// depth step.
 @inline(__always)
 private func productTile(depth: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
                          c: UnsafeMutablePointer<Float>, cRowStride: Int, columns: Int, accumulate: Bool) {
-    let zero = FloatVector(repeating: 0)
-    var c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero
-    var c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero
-    let s = cRowStride
-    if accumulate {
-        (c00, c01) = loadRow(c, columns); (c10, c11) = loadRow(c + s, columns)
-        (c20, c21) = loadRow(c + 2 * s, columns); (c30, c31) = loadRow(c + 3 * s, columns)
-        (c40, c41) = loadRow(c + 4 * s, columns); (c50, c51) = loadRow(c + 5 * s, columns)
-        (c60, c61) = loadRow(c + 6 * s, columns); (c70, c71) = loadRow(c + 7 * s, columns)
-    }
-    let r = rowStride
-    let a0 = a, a1 = a + r, a2 = a + 2 * r, a3 = a + 3 * r, a4 = a + 4 * r, a5 = a + 5 * r, a6 = a + 6 * r, a7 = a + 7 * r
+    let s = cRowStride, r = rowStride
+    var top = Quad(c, rowStride: s, columns: columns, accumulate: accumulate)
+    var bottom = Quad(c + 4 * s, rowStride: s, columns: columns, accumulate: accumulate)
+    let upperRows = QuadRows(a, rowStride: r), lowerRows = QuadRows(a + 4 * r, rowStride: r)
     var q = b, offset = 0
     for _ in 0..<depth {
         let b0 = loadVector(q), b1 = loadVector(q + 16)
-        var x = FloatVector(repeating: a0[offset]); c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-        x = FloatVector(repeating: a1[offset]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-        x = FloatVector(repeating: a2[offset]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-        x = FloatVector(repeating: a3[offset]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-        x = FloatVector(repeating: a4[offset]); c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-        x = FloatVector(repeating: a5[offset]); c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-        x = FloatVector(repeating: a6[offset]); c60 = c60.addingProduct(x, b0); c61 = c61.addingProduct(x, b1)
-        x = FloatVector(repeating: a7[offset]); c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
+        top.add(upperRows, offset: offset, b0, b1)
+        bottom.add(lowerRows, offset: offset, b0, b1)
         q += 32; offset += depthStride
     }
-    storeRow((c00, c01), c, columns); storeRow((c10, c11), c + s, columns)
-    storeRow((c20, c21), c + 2 * s, columns); storeRow((c30, c31), c + 3 * s, columns)
-    storeRow((c40, c41), c + 4 * s, columns); storeRow((c50, c51), c + 5 * s, columns)
-    storeRow((c60, c61), c + 6 * s, columns); storeRow((c70, c71), c + 7 * s, columns)
+    top.store(c, rowStride: s, columns: columns)
+    bottom.store(c + 4 * s, rowStride: s, columns: columns)
 }
 
-/// 4 rows × 32 columns of C in 8 registers: the rest of a part whose rows are not a multiple of 8.
+/// 4 rows × 32 columns of C: the rest of a part whose rows are not a multiple of 8.
 @inline(__always)
 private func productQuad(depth: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
                          c: UnsafeMutablePointer<Float>, cRowStride: Int, columns: Int, accumulate: Bool) {
-    let zero = FloatVector(repeating: 0)
-    var c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero
-    let s = cRowStride
-    if accumulate {
-        (c00, c01) = loadRow(c, columns); (c10, c11) = loadRow(c + s, columns)
-        (c20, c21) = loadRow(c + 2 * s, columns); (c30, c31) = loadRow(c + 3 * s, columns)
-    }
-    let r = rowStride
-    let a0 = a, a1 = a + r, a2 = a + 2 * r, a3 = a + 3 * r
+    var quad = Quad(c, rowStride: cRowStride, columns: columns, accumulate: accumulate)
+    let rows = QuadRows(a, rowStride: rowStride)
     var q = b, offset = 0
     for _ in 0..<depth {
-        let b0 = loadVector(q), b1 = loadVector(q + 16)
-        var x = FloatVector(repeating: a0[offset]); c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-        x = FloatVector(repeating: a1[offset]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-        x = FloatVector(repeating: a2[offset]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-        x = FloatVector(repeating: a3[offset]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+        quad.add(rows, offset: offset, loadVector(q), loadVector(q + 16))
         q += 32; offset += depthStride
     }
-    storeRow((c00, c01), c, columns); storeRow((c10, c11), c + s, columns)
-    storeRow((c20, c21), c + 2 * s, columns); storeRow((c30, c31), c + 3 * s, columns)
+    quad.store(c, rowStride: cRowStride, columns: columns)
 }
 #else
 /// Rows of one tile.
