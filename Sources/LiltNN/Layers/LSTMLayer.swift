@@ -60,10 +60,12 @@ final class LSTMLayerWorkspace {
         guard rows > 0 else { return }
         // The state the first step starts from.
         for row in streams {
-            let reset = resets[row] != 0
-            for (start, carried) in [(hPrev.pointer, hState.pointer), (cPrev.pointer, cState.pointer)] {
-                if reset { (start + row * h).update(repeating: 0, count: h) }
-                else { (start + row * h).update(from: carried + row * h, count: h) }
+            if resets[row] != 0 {
+                (hPrev.pointer + row * h).update(repeating: 0, count: h)
+                (cPrev.pointer + row * h).update(repeating: 0, count: h)
+            } else {
+                (hPrev.pointer + row * h).update(from: hState.pointer + row * h, count: h)
+                (cPrev.pointer + row * h).update(from: cState.pointer + row * h, count: h)
             }
         }
         for t in 0..<steps {
