@@ -70,8 +70,7 @@ final class LSTMLayerWorkspace {
         }
         for t in 0..<steps {
             let base = t * b + first
-            weights.multiply(rows: rows, depthRange: 0..<h, a: hPrev.pointer + base * h, lda: h, c: scratch,
-                             ldc: fourH, accumulate: false)
+            weights.multiply(rows: rows, a: hPrev.pointer + base * h, lda: h, c: scratch, ldc: fourH)
             let last = t == steps - 1
             // The next step's state, or the carried state after the window's last step.
             let cNext = last ? cState.pointer : cPrev.pointer + (t + 1) * b * h
@@ -139,8 +138,8 @@ final class LSTMLayerWorkspace {
                 start = end
             }
             if t > 0 {
-                weights.multiply(rows: rows, depthRange: 0..<fourH, a: gates.pointer + base * fourH, lda: fourH,
-                                 c: dhNext.pointer + first * h, ldc: h, accumulate: false)
+                weights.multiply(rows: rows, a: gates.pointer + base * fourH, lda: fourH, c: dhNext.pointer + first * h,
+                                 ldc: h)
                 for row in streams where resets[t * b + row] != 0 {
                     (dhNext.pointer + row * h).update(repeating: 0, count: h)
                 }

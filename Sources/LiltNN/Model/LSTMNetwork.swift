@@ -117,7 +117,7 @@ public final class LSTMNetwork {
         } else {
             embedded = nil; dEmbedded = nil
             oneHotWeights = FloatBuffer(count: v * 4 * h)
-            dOneHotGroups = FloatBuffer(count: (batch + StreamSplit.group - 1) / StreamSplit.group * v * 4 * h)
+            dOneHotGroups = FloatBuffer(count: split.groups * v * 4 * h)
         }
         logits = FloatBuffer(count: n * v)
         inputs = .allocate(capacity: n); inputs.initialize(repeating: 0, count: n)
@@ -364,7 +364,7 @@ public final class LSTMNetwork {
                 } else if let dT = dOneHotGroups?.pointer {
                     // One-hot: the recurrence scattered ∂a rows into each stream group's ∂W_ihᵀ; add the
                     // groups up into the first one's (in group order) and transpose it into place.
-                    for group in 1..<(batch + StreamSplit.group - 1) / StreamSplit.group {
+                    for group in 1..<split.groups {
                         for token in 0..<v {
                             addInPlace(dT + token * fourH + gateRows.lowerBound,
                                        dT + (group * v + token) * fourH + gateRows.lowerBound, count: gateRows.count)

@@ -34,6 +34,9 @@ final class StreamSplit {
 
     func range(part: Int) -> Range<Int> { boundaries[part]..<boundaries[part + 1] }
 
+    /// Groups of `group` streams in the batch (the last may be short).
+    var groups: Int { (streams + Self.group - 1) / Self.group }
+
     /// Folds the last pass's `seconds` into the speeds and moves the boundaries to match them (in place:
     /// nothing is allocated during training).
     func rebalance() {
@@ -50,7 +53,6 @@ final class StreamSplit {
     /// Sets the boundaries so that each part has a share of the groups in proportion to `weights`, at
     /// least one group each while there are enough.
     func place(weights: [Double]) {
-        let groups = (streams + Self.group - 1) / Self.group
         let total = weights.reduce(0, +)
         let atLeastOne = groups >= parts
         var cumulative = 0.0

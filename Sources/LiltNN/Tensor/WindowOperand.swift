@@ -52,22 +52,16 @@ struct WindowOperand {
                    columns: min(columns, endPanel * width) - firstColumn, into: packed + firstPanel * depth * width)
     }
 
-    /// C[rows × columns] (+)= A[rows, depthRange] · B[depthRange, :], where A[r, k] = a[r·lda + k] (k from
-    /// 0, not from the range's start) and C has row stride `ldc`. Without `accumulate` C is overwritten.
-    func multiply(rows: Int, depthRange: Range<Int>, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>,
-                  ldc: Int, accumulate: Bool) {
+    /// C[rows × columns] = A[rows × depth] · B, where A has row stride `lda` and C row stride `ldc`.
+    func multiply(rows: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if let product {
-            product(PackedProductStep(rows: rows, columns: columns, depthRange: depthRange, a: a, aRowStride: lda,
+            product(PackedProductStep(rows: rows, columns: columns, depthRange: 0..<depth, a: a, aRowStride: lda,
                                       aDepthStride: 1, packed: packed, packedDepth: depth, c: c, cRowStride: ldc,
-                                      accumulate: accumulate))
-        } else if !depthRange.isEmpty {
+                                      accumulate: false))
+        } else {
             let stored = columnStride == 1
-            gemm(.none, stored ? .none : .transposed, m: rows, n: columns, k: depthRange.count, alpha: 1,
-                 a: a + depthRange.lowerBound, lda: lda,
-                 b: source + depthRange.lowerBound * rowStride, ldb: stored ? rowStride : columnStride,
-                 beta: accumulate ? 1 : 0, c: c, ldc: ldc, backend: backend)
-        } else if !accumulate {
-            for row in 0..<rows { (c + row * ldc).update(repeating: 0, count: columns) }
+            gemm(.none, stored ? .none : .transposed, m: rows, n: columns, k: depth, alpha: 1, a: a, lda: lda,
+                 b: source, ldb: stored ? rowStride : columnStride, beta: 0, c: c, ldc: ldc, backend: backend)
         }
     }
 }
