@@ -3,11 +3,12 @@ import PackageDescription
 
 /// Compiler flags for a build of the LSTM kernels for a newer x86-64 instruction set. LiltNN picks the
 /// build the CPU can run when the program starts (`CellKernels`), so the binary still runs on any x86-64.
-/// `vectorRegisters32`: the instruction set has 32 vector registers (AVX-512), so the packed product
-/// keeps a larger tile in registers.
+/// Both have fused multiply-add (`LILT_FMA`: the vector math uses it). `vectorRegisters32`: the
+/// instruction set has 32 vector registers (AVX-512), so the packed product keeps a larger tile in
+/// registers.
 func kernelSettings(cpu: String, vectorRegisters32: Bool = false) -> [SwiftSetting] {
     #if arch(x86_64)
-    [.unsafeFlags(["-target-cpu", cpu])] + (vectorRegisters32 ? [.define("LILT_VECTOR_REGISTERS_32")] : [])
+    [.unsafeFlags(["-target-cpu", cpu]), .define("LILT_FMA")] + (vectorRegisters32 ? [.define("LILT_VECTOR_REGISTERS_32")] : [])
     #else
     []
     #endif

@@ -26,7 +26,7 @@ func lstmCellForward(
         let f = vectorSigmoid(loadVector(input + s + j) + loadVector(recurrent + r + j))
         let g = vectorTanh(loadVector(input + 2 * s + j) + loadVector(recurrent + 2 * r + j))
         let o = vectorSigmoid(loadVector(input + 3 * s + j) + loadVector(recurrent + 3 * r + j))
-        let c = f * loadVector(cPrev + j) + i * g
+        let c = multiplyAdd(f, loadVector(cPrev + j), i * g)
         let tc = vectorTanh(c)
         let h = o * tc
         storeVector(i, gates + j)
@@ -46,7 +46,7 @@ func lstmCellForward(
         let f = vectorSigmoid(loadPartial(input + s + j, w) + loadPartial(recurrent + r + j, w))
         let g = vectorTanh(loadPartial(input + 2 * s + j, w) + loadPartial(recurrent + 2 * r + j, w))
         let o = vectorSigmoid(loadPartial(input + 3 * s + j, w) + loadPartial(recurrent + 3 * r + j, w))
-        let c = f * loadPartial(cPrev + j, w) + i * g
+        let c = multiplyAdd(f, loadPartial(cPrev + j, w), i * g)
         let tc = vectorTanh(c)
         let h = o * tc
         storePartial(i, gates + j, w)
@@ -118,9 +118,9 @@ private func cellBackwardMath(i: FloatVector, f: FloatVector, g: FloatVector, o:
                               cp: FloatVector, dh: FloatVector, dcNext: FloatVector)
     -> ((FloatVector, FloatVector, FloatVector, FloatVector), FloatVector) {
     let one = FloatVector(repeating: 1)
-    let dc = dcNext + dh * o * (one - tc * tc)
+    let dc = multiplyAdd(dh * o, multiplyAdd(-tc, tc, one), dcNext)
     let di = dc * g, df = dc * cp, dg = dc * i, dOut = dh * tc
-    return ((di * i * (one - i), df * f * (one - f), dg * (one - g * g), dOut * o * (one - o)), dc * f)
+    return ((di * i * (one - i), df * f * (one - f), dg * multiplyAdd(-g, g, one), dOut * o * (one - o)), dc * f)
 }
 
 /// One forward step of the cell over the rows of `step` (see `CellForwardStep`).

@@ -27,17 +27,17 @@ package func vectorExp(_ input: FloatVector) -> FloatVector {
     let x = unsafeBitCast(clampedBits, to: FloatVector.self)
     // n = round(x / ln 2) by the 1.5·2²³ trick: adding it rounds to an integer held in the low mantissa bits.
     let magic = FloatVector(repeating: 12_582_912)
-    let shifted = x * FloatVector(repeating: 1.442_695_04) + magic
+    let shifted = multiplyAdd(x, FloatVector(repeating: 1.442_695_04), magic)
     let n = shifted - magic
-    var r = x - n * FloatVector(repeating: 0.693_359_375)
-    r = r - n * FloatVector(repeating: -2.121_944_4e-4)
+    var r = multiplyAdd(n, FloatVector(repeating: -0.693_359_375), x)
+    r = multiplyAdd(n, FloatVector(repeating: 2.121_944_4e-4), r)
     var p = FloatVector(repeating: 1.987_569_15e-4)
-    p = p * r + FloatVector(repeating: 1.398_199_95e-3)
-    p = p * r + FloatVector(repeating: 8.333_451_9e-3)
-    p = p * r + FloatVector(repeating: 4.166_579_6e-2)
-    p = p * r + FloatVector(repeating: 1.666_666_55e-1)
-    p = p * r + FloatVector(repeating: 5.000_000_1e-1)
-    p = p * (r * r) + r + FloatVector(repeating: 1)
+    p = multiplyAdd(p, r, FloatVector(repeating: 1.398_199_95e-3))
+    p = multiplyAdd(p, r, FloatVector(repeating: 8.333_451_9e-3))
+    p = multiplyAdd(p, r, FloatVector(repeating: 4.166_579_6e-2))
+    p = multiplyAdd(p, r, FloatVector(repeating: 1.666_666_55e-1))
+    p = multiplyAdd(p, r, FloatVector(repeating: 5.000_000_1e-1))
+    p = multiplyAdd(p, r * r, r) + FloatVector(repeating: 1)
     // 2ⁿ: the integer n sits in the low bits of `shifted`; move it (plus the bias 127) into the exponent.
     let bits = unsafeBitCast(shifted, to: BitsVector.self)
     let exponent = (bits &- BitsVector(repeating: 0x4B40_0000) &+ BitsVector(repeating: 127)) &<< 23
@@ -52,7 +52,18 @@ package func vectorSigmoid(_ x: FloatVector) -> FloatVector {
 @inlinable @inline(__always)
 package func vectorTanh(_ x: FloatVector) -> FloatVector {
     // tanh x = 2σ(2x) − 1; absolute error below 2e-7.
-    FloatVector(repeating: 2) * vectorSigmoid(FloatVector(repeating: 2) * x) - FloatVector(repeating: 1)
+    multiplyAdd(FloatVector(repeating: 2), vectorSigmoid(FloatVector(repeating: 2) * x), FloatVector(repeating: -1))
+}
+
+/// a · b + c: one fused multiply-add in the builds for instruction sets that have it (`LILT_FMA`, one
+/// rounding), a multiply and an add in the baseline build, where `addingProduct` would be a library call.
+@inlinable @inline(__always)
+package func multiplyAdd(_ a: FloatVector, _ b: FloatVector, _ c: FloatVector) -> FloatVector {
+    #if LILT_FMA
+    c.addingProduct(a, b)
+    #else
+    a * b + c
+    #endif
 }
 
 @inlinable @inline(__always)
