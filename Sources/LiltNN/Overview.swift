@@ -42,4 +42,5 @@
 //   baseline build (no fused multiply-add); the AVX2 and AVX-512 builds give bit-identical results.
 //   Threads share the recurrence by streams, each running its range through the whole window with no
 //   meeting between steps; StreamSplit sizes the ranges by each thread's measured speed (a busy or
-//   slower core gets fewer streams), which changes the time only, never a result.
+//   slower core gets fewer streams), and a thread that finishes early takes streams over from one still
+//   running, at a step boundary (StreamHandover); both change the time only, never a result.

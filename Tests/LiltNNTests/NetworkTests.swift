@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import LiltNN
 
@@ -146,7 +148,8 @@ func streamSplitChangesNoResult(embedding: Int) {
     let resets = (0..<batch * steps).map { UInt8($0 < batch || $0 % 7 == 0 ? 1 : 0) }
     var results: [(loss: Double, gradient: [Float], state: [[Float]])] = []
     var firstRanges: [Range<Int>] = []
-    for weights in [[1.0, 1.0], [1.0, 7.0], [7.0, 1.0]] {
+    // The last split gives part 0 a single group: it finishes early and takes streams over mid-pass.
+    for weights in [[1.0, 1.0], [1.0, 7.0], [7.0, 1.0], [1.0, 1000.0]] {
         let network = LSTMNetwork(model: model, batch: batch, steps: steps, dropoutSeed: 9, threads: 2)
         // The split moves after every pass; pin it before each one.
         network.split.place(weights: weights)
@@ -156,7 +159,7 @@ func streamSplitChangesNoResult(embedding: Int) {
         network.backward()
         results.append((totals.meanLoss, network.gradient, network.state))
     }
-    #expect(firstRanges == [0..<8, 0..<4, 0..<12])
+    #expect(firstRanges == [0..<8, 0..<4, 0..<12, 0..<4])
     for other in results.dropFirst() {
         #expect(other.loss == results[0].loss)
         #expect(other.gradient == results[0].gradient)
@@ -173,6 +176,7 @@ func streamSplitFollowsSpeeds() {
         let rows = [split.range(part: 0).count, split.range(part: 1).count]
         split.seconds[0] = Double(rows[0]) * 2e-3
         split.seconds[1] = Double(rows[1]) * 1e-3
+        split.work[0] = Double(rows[0]); split.work[1] = Double(rows[1])
         split.rebalance()
     }
     #expect(split.range(part: 0) == 0..<20 && split.range(part: 1) == 20..<64)
@@ -180,6 +184,46 @@ func streamSplitFollowsSpeeds() {
     #expect(split.range(part: 0) == 0..<StreamSplit.group, "every part keeps a group")
     let few = StreamSplit(streams: 3, parts: 2)
     #expect(few.range(part: 0).count + few.range(part: 1).count == 3)
+}
+
+@Test("A handover runs every step of every stream once, in order, and the idle part takes streams over")
+func handoverRunsEveryStepOnce() {
+    let streams = 16, steps = 12
+    let team = WorkerTeam(count: 2), handover = StreamHandover(parts: 2)
+    let visits = UnsafeMutablePointer<Int>.allocate(capacity: streams * steps)
+    let lastStep = UnsafeMutablePointer<Int>.allocate(capacity: streams)
+    defer { visits.deallocate(); lastStep.deallocate() }
+    visits.initialize(repeating: 0, count: streams * steps)
+    lastStep.initialize(repeating: -1, count: streams)
+    let partZeroIdle = Atomic<Bool>(false)
+    handover.begin()
+    team.run { part in
+        // Part 0 has one group and finishes at once; part 1 has three and runs a step only once part 0 is
+        // idle, so it hands over at its next step boundary.
+        var range = part == 0 ? 0..<4 : 4..<streams, firstStep = 0
+        while true {
+            for t in firstStep..<steps {
+                if t > firstStep {
+                    if part == 1 && handover.given[1] == 0 {
+                        while !partZeroIdle.load(ordering: .acquiring) {}
+                        usleep(2_000)
+                    }
+                    range = range.lowerBound..<handover.offer(part: part, streams: range, nextStep: t, stepsLeft: steps - t)
+                }
+                for stream in range {
+                    visits[stream * steps + t] += 1
+                    if lastStep[stream] == t - 1 { lastStep[stream] = t }
+                }
+            }
+            if part == 0 { partZeroIdle.store(true, ordering: .releasing) }
+            guard let parcel = handover.next() else { break }
+            (range, firstStep) = (parcel.streams, parcel.nextStep)
+        }
+    }
+    #expect((0..<streams * steps).allSatisfy { visits[$0] == 1 }, "every stream-step once")
+    #expect((0..<streams).allSatisfy { lastStep[$0] == steps - 1 }, "each stream's steps in order")
+    // Part 1 kept the lower of its three groups and handed over the other two (8 streams).
+    #expect(handover.given[1] > 0 && handover.given[1] % 8 == 0, "part 1 handed streams over")
 }
 
 @Test("Dropout keeps about 1 − p of the units, scaled by 1/(1 − p), and its mask repeats from the seed")

@@ -42,33 +42,41 @@ final class LSTMLayerWorkspace {
         training && dropped != nil ? dropped!.pointer : hOut.pointer
     }
 
-    /// The recurrence over `steps` steps for the streams `streams`, after `gates` holds x·W_ihᵀ + b_ih +
-    /// b_hh for every row (with `oneHot`, the input term of a row is instead the row of `oneHot.weights`
-    /// [V, 4H] of its token); `resets[t·B + b]` ≠ 0 means stream b starts a song at step t: its state
-    /// before t is zero.
+    /// The recurrence over a window of `steps` steps for the streams `streams`, after `gates` holds
+    /// x·W_ihᵀ + b_ih + b_hh for every row (with `oneHot`, the input term of a row is instead the row of
+    /// `oneHot.weights` [V, 4H] of its token); `resets[t·B + b]` ≠ 0 means stream b starts a song at step
+    /// t: its state before t is zero. It runs from step `firstStep` (the streams' state at that step is
+    /// already in `hPrev`, `cPrev` when it is not 0) to the window's end; between steps it offers the
+    /// upper part of its streams to `handover` (as part `part`), and goes on with the rest.
     ///
     /// Streams are independent, so ranges of them run on different threads with no meeting between
     /// steps, and a stream's results do not depend on the range it is in. Each step multiplies the
     /// range's h_{t−1} by W_hhᵀ (`weights`, shared by every thread) into
     /// `scratch` [rows, 4H], then applies the cell; with `dropout` (and the layer's mask), the step's output
     /// rows are dropped.
-    func recur(steps: Int, streams: Range<Int>, weights: WindowOperand, resets: UnsafePointer<UInt8>,
-               scratch: UnsafeMutablePointer<Float>,
+    func recur(steps: Int, from firstStep: Int = 0, streams: Range<Int>, weights: WindowOperand,
+               resets: UnsafePointer<UInt8>, scratch: UnsafeMutablePointer<Float>,
                oneHot: (weights: UnsafePointer<Float>, tokens: UnsafePointer<Int32>)? = nil,
-               dropout: DropoutPass? = nil, kernels: CellKernels) {
-        let h = hidden, b = batch, fourH = 4 * h, first = streams.lowerBound, rows = streams.count
+               dropout: DropoutPass? = nil, kernels: CellKernels, handover: StreamHandover? = nil, part: Int = 0) {
+        let h = hidden, b = batch, fourH = 4 * h, first = streams.lowerBound
+        var rows = streams.count
         guard rows > 0 else { return }
-        // The state the first step starts from.
-        for row in streams {
-            if resets[row] != 0 {
-                (hPrev.pointer + row * h).update(repeating: 0, count: h)
-                (cPrev.pointer + row * h).update(repeating: 0, count: h)
-            } else {
-                (hPrev.pointer + row * h).update(from: hState.pointer + row * h, count: h)
-                (cPrev.pointer + row * h).update(from: cState.pointer + row * h, count: h)
+        if firstStep == 0 {
+            // The state the first step starts from.
+            for row in streams {
+                if resets[row] != 0 {
+                    (hPrev.pointer + row * h).update(repeating: 0, count: h)
+                    (cPrev.pointer + row * h).update(repeating: 0, count: h)
+                } else {
+                    (hPrev.pointer + row * h).update(from: hState.pointer + row * h, count: h)
+                    (cPrev.pointer + row * h).update(from: cState.pointer + row * h, count: h)
+                }
             }
         }
-        for t in 0..<steps {
+        for t in firstStep..<steps {
+            if t > firstStep, let handover {
+                rows = handover.offer(part: part, streams: first..<first + rows, nextStep: t, stepsLeft: steps - t) - first
+            }
             let base = t * b + first
             weights.multiply(rows: rows, a: hPrev.pointer + base * h, lda: h, c: scratch, ldc: fourH)
             let last = t == steps - 1
@@ -99,26 +107,35 @@ final class LSTMLayerWorkspace {
     /// Backward through the recurrence for the streams `streams`: from ∂L/∂y in `dY` (times the dropout
     /// `mask`, when given) to ∂L/∂a in `gates`. The gradient does not flow into the carried state
     /// (truncated BPTT) nor across a song start. Each step runs the cell, then ∂L/∂h_{t−1} = ∂L/∂a_t ·
-    /// W_hh (`weights`, shared by every thread).
+    /// W_hh (`weights`, shared by every thread). It runs from step `firstStep` (the window's last when
+    /// nil; otherwise the streams' ∂L/∂h and ∂L/∂c from the step after it are already in `dhNext`,
+    /// `dcNext`) down to step 0, offering streams to `handover` between steps as `recur` does.
     ///
     /// With one-hot input, ∂L/∂a rows are also added by token into `oneHot.gradient`, while they are in
     /// cache: one table [V, 4H] for each group of `StreamSplit.group` streams (g · V · 4H floats in for
     /// group g), so the sums do not depend on how streams are shared among threads. `streams` must start
     /// at a multiple of the group.
-    func recurBackward(steps: Int, streams: Range<Int>, weights: WindowOperand, resets: UnsafePointer<UInt8>,
-                       mask: UnsafePointer<Float>?,
+    func recurBackward(steps: Int, from firstStep: Int? = nil, streams: Range<Int>, weights: WindowOperand,
+                       resets: UnsafePointer<UInt8>, mask: UnsafePointer<Float>?,
                        oneHot: (gradient: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>, vocabulary: Int)? = nil,
-                       kernels: CellKernels) {
-        let h = hidden, b = batch, fourH = 4 * h, first = streams.lowerBound, rows = streams.count
+                       kernels: CellKernels, handover: StreamHandover? = nil, part: Int = 0) {
+        let h = hidden, b = batch, fourH = 4 * h, first = streams.lowerBound, lastStep = firstStep ?? steps - 1
+        var rows = streams.count
         guard rows > 0 else { return }
-        (dhNext.pointer + first * h).update(repeating: 0, count: rows * h)
-        (dcNext.pointer + first * h).update(repeating: 0, count: rows * h)
         let group = StreamSplit.group, tableSize = (oneHot?.vocabulary ?? 0) * fourH
         precondition(oneHot == nil || first % group == 0, "recurBackward: streams must start at a group")
-        if let oneHot {
-            (oneHot.gradient + first / group * tableSize).update(repeating: 0, count: (rows + group - 1) / group * tableSize)
+        if lastStep == steps - 1 {
+            (dhNext.pointer + first * h).update(repeating: 0, count: rows * h)
+            (dcNext.pointer + first * h).update(repeating: 0, count: rows * h)
+            if let oneHot {
+                (oneHot.gradient + first / group * tableSize).update(repeating: 0, count: (rows + group - 1) / group * tableSize)
+            }
         }
-        for t in stride(from: steps - 1, through: 0, by: -1) {
+        for t in stride(from: lastStep, through: 0, by: -1) {
+            if t < lastStep, let handover {
+                rows = handover.offer(part: part, streams: first..<first + rows, nextStep: t, stepsLeft: t + 1) - first
+            }
+            let streams = first..<first + rows
             let base = t * b + first
             if let mask { Dropout.backward(dY.pointer + base * h, mask: mask + base * h, count: rows * h) }
             // One call for the range, or one for each group with its own gradient table.

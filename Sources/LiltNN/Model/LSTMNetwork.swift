@@ -68,6 +68,8 @@ public final class LSTMNetwork {
     let dOneHotGroups: FloatBuffer?
     /// The streams of each thread in the recurrence.
     let split: StreamSplit
+    /// Streams handed from part to part inside a pass of the recurrence.
+    let handover: StreamHandover
     let logits: FloatBuffer
     let inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>
     let resets: UnsafeMutablePointer<UInt8>
@@ -106,6 +108,7 @@ public final class LSTMNetwork {
                                steps: steps, dropout: modelConfig.dropout > 0)
         }
         split = StreamSplit(streams: batch, parts: self.threads)
+        handover = StreamHandover(parts: self.threads)
         partGates = (0..<self.threads).map { _ in FloatBuffer(count: batch * 4 * h) }
         packedWeights = FloatBuffer(count: max(
             WindowOperand.packedFloats(depth: h, columns: 4 * h, kernels: self.kernels, backend: backend),
@@ -163,13 +166,25 @@ public final class LSTMNetwork {
         }
     }
 
-    /// Runs `body(streams, part)` on every part with its range of streams, timing each part, then moves
-    /// the ranges toward the parts' measured speeds.
-    private func recurrence(_ body: (Range<Int>, Int) -> Void) {
+    /// Runs a pass of the recurrence over `steps` steps: `body(streams, firstStep, part)` on every part
+    /// with its range of streams from the pass's first step (`firstStep` nil), then, as parts finish, on
+    /// the streams they take over from the others (`handover`); `backward` says which way the steps run.
+    /// Times each part's running and moves the ranges toward the parts' measured speeds.
+    private func recurrence(steps: Int, backward: Bool, _ body: (Range<Int>, Int?, Int) -> Void) {
+        handover.begin()
         parallel { part in
-            let start = DispatchTime.now().uptimeNanoseconds
-            body(split.range(part: part), part)
-            split.seconds[part] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            var streams = split.range(part: part), firstStep: Int? = nil
+            var work = 0, nanoseconds: UInt64 = 0
+            while true {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body(streams, firstStep, part)
+                nanoseconds += DispatchTime.now().uptimeNanoseconds - start
+                work += streams.count * (firstStep.map { backward ? $0 + 1 : steps - $0 } ?? steps)
+                guard let parcel = handover.next() else { break }
+                (streams, firstStep) = (parcel.streams, parcel.nextStep)
+            }
+            split.seconds[part] = Double(nanoseconds) / 1e9
+            split.work[part] = Double(work - handover.given[part])
         }
         split.rebalance()
     }
@@ -259,9 +274,10 @@ public final class LSTMNetwork {
             let dropout = training && layer.mask != nil
                 ? LSTMLayerWorkspace.DropoutPass(probability: config.dropout, seed: dropoutSeed, pass: pass, layer: index)
                 : nil
-            recurrence { streams, part in
-                layer.recur(steps: t, streams: streams, weights: weights, resets: resets,
-                            scratch: partGates[part].pointer, oneHot: oneHot, dropout: dropout, kernels: kernels)
+            recurrence(steps: t, backward: false) { streams, firstStep, part in
+                layer.recur(steps: t, from: firstStep ?? 0, streams: streams, weights: weights, resets: resets,
+                            scratch: partGates[part].pointer, oneHot: oneHot, dropout: dropout, kernels: kernels,
+                            handover: handover, part: part)
             }
             below = layer.output(training: training)
         }
@@ -331,12 +347,12 @@ public final class LSTMNetwork {
                                         backend: backend)
             parallel { part in weights.pack(part: part, of: threads) }
             let oneHotGroups = index == 0 && embedded == nil ? dOneHotGroups?.pointer : nil
-            recurrence { streams, _ in
-                layer.recurBackward(steps: t, streams: streams, weights: weights, resets: resets,
+            recurrence(steps: t, backward: true) { streams, firstStep, part in
+                layer.recurBackward(steps: t, from: firstStep, streams: streams, weights: weights, resets: resets,
                                     mask: training ? layer.mask.map { UnsafePointer($0.pointer) } : nil,
                                     oneHot: oneHotGroups.map { (gradient: $0,
                                                                 tokens: UnsafePointer(inputs), vocabulary: v) },
-                                    kernels: kernels)
+                                    kernels: kernels, handover: handover, part: part)
             }
             let dG = layer.gates.pointer
             let denseInput = index > 0 || embedded != nil

@@ -17,8 +17,9 @@ final class StreamSplit {
     private(set) var boundaries: [Int]
     /// Smoothed streams per second of each part (0: not measured yet).
     private var speeds: [Double]
-    /// Seconds each part spent on its range in the last pass.
-    let seconds: UnsafeMutablePointer<Double>
+    /// Seconds each part spent running streams in the last pass, and the stream-steps it ran (its own
+    /// range's, less what it handed over, plus what it took over: `StreamHandover`).
+    let seconds: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>
 
     init(streams: Int, parts: Int) {
         self.streams = streams
@@ -27,24 +28,25 @@ final class StreamSplit {
         boundaries = [Int](repeating: streams, count: self.parts + 1)
         seconds = .allocate(capacity: self.parts)
         seconds.initialize(repeating: 0, count: self.parts)
+        work = .allocate(capacity: self.parts)
+        work.initialize(repeating: 0, count: self.parts)
         place(weights: [Double](repeating: 1, count: self.parts))
     }
 
-    deinit { seconds.deallocate() }
+    deinit { seconds.deallocate(); work.deallocate() }
 
     func range(part: Int) -> Range<Int> { boundaries[part]..<boundaries[part + 1] }
 
     /// Groups of `group` streams in the batch (the last may be short).
     var groups: Int { (streams + Self.group - 1) / Self.group }
 
-    /// Folds the last pass's `seconds` into the speeds and moves the boundaries to match them (in place:
-    /// nothing is allocated during training).
+    /// Folds the last pass's `work` and `seconds` into the speeds and moves the boundaries to match them
+    /// (in place: nothing is allocated during training).
     func rebalance() {
         guard parts > 1 else { return }
         for part in 0..<parts {
-            let count = range(part: part).count
-            guard count > 0, seconds[part] > 0 else { continue }
-            let speed = Double(count) / seconds[part]
+            guard work[part] > 0, seconds[part] > 0 else { continue }
+            let speed = work[part] / seconds[part]
             speeds[part] = speeds[part] == 0 ? speed : 0.75 * speeds[part] + 0.25 * speed
         }
         if speeds.allSatisfy({ $0 > 0 }) { place(weights: speeds) }
