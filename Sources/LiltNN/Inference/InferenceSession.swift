@@ -45,7 +45,9 @@ public final class InferenceSession {
         let inputTerm: FloatBuffer, recurrentTerm: FloatBuffer, tanhC: FloatBuffer
         /// [B, 4U] the top layer's recurrent term, computed in two halves of its rows (see `step`).
         let topRecurrentTerm: FloatBuffer
-        let topHalves: [Range<Int>]
+
+        /// Half 0 or 1 of this part's 4U gate rows.
+        func topHalf(_ half: Int) -> Range<Int> { half == 0 ? 0..<2 * units.count : 2 * units.count..<4 * units.count }
 
         init(units: Range<Int>, tokens: Range<Int>, model: LSTMModel, batch: Int) {
             self.units = units
@@ -77,7 +79,6 @@ public final class InferenceSession {
             inputTerm = FloatBuffer(count: batch * 4 * width)
             recurrentTerm = FloatBuffer(count: batch * 4 * width)
             topRecurrentTerm = FloatBuffer(count: batch * 4 * width)
-            topHalves = [0..<2 * width, 2 * width..<4 * width]
             tanhC = FloatBuffer(count: batch * width)
         }
     }
@@ -159,7 +160,7 @@ public final class InferenceSession {
                     // Half of the top layer's recurrent term first: its weights are the last this part read in
                     // the step before (the other half, below), so they are still in the core's cache.
                     if width > 0 {
-                        let rows = part.topHalves[leadingHalf]
+                        let rows = part.topHalf(leadingHalf)
                         multiply(part.recurrentWeights[top].pointer + rows.lowerBound * hidden, rows: rows.count,
                                  columns: hidden, h[top].pointer, into: part.topRecurrentTerm.pointer + rows.lowerBound,
                                  outputStride: 4 * width, beta: 0)
@@ -179,7 +180,7 @@ public final class InferenceSession {
                                 multiply(part.inputWeights[layer].pointer, rows: 4 * width,
                                          columns: layer == 0 ? config.inputWidth : hidden, x, into: inputTerm, beta: 1)
                             }
-                            let rows = layer == top ? part.topHalves[1 - leadingHalf] : 0..<4 * width
+                            let rows = layer == top ? part.topHalf(1 - leadingHalf) : 0..<4 * width
                             multiply(part.recurrentWeights[layer].pointer + rows.lowerBound * hidden, rows: rows.count,
                                      columns: hidden, h[layer].pointer, into: recurrentTerm + rows.lowerBound,
                                      outputStride: 4 * width, beta: 0)

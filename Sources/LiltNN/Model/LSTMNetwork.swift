@@ -168,24 +168,23 @@ public final class LSTMNetwork {
 
     /// Runs a pass of the recurrence over `steps` steps: `body(streams, firstStep, part)` on every part
     /// with its range of streams from the pass's first step (`firstStep` nil), then, as parts finish, on
-    /// the streams they take over from the others (`handover`); `backward` says which way the steps run.
-    /// Times each part's running and moves the ranges toward the parts' measured speeds.
-    private func recurrence(steps: Int, backward: Bool, _ body: (Range<Int>, Int?, Int) -> Void) {
-        handover.begin()
+    /// the streams they take over from the others (`handover`). Times each part's running and moves the
+    /// ranges toward the parts' measured speeds.
+    private func recurrence(steps: Int, _ body: (Range<Int>, Int?, Int) -> Void) {
+        handover.begin(steps: steps, streams: split.range(part:))
         parallel { part in
             var streams = split.range(part: part), firstStep: Int? = nil
-            var work = 0, nanoseconds: UInt64 = 0
+            var nanoseconds: UInt64 = 0
             while true {
                 let start = DispatchTime.now().uptimeNanoseconds
                 body(streams, firstStep, part)
                 nanoseconds += DispatchTime.now().uptimeNanoseconds - start
-                work += streams.count * (firstStep.map { backward ? $0 + 1 : steps - $0 } ?? steps)
-                guard let parcel = handover.next() else { break }
+                guard let parcel = handover.next(part: part) else { break }
                 (streams, firstStep) = (parcel.streams, parcel.nextStep)
             }
             split.seconds[part] = Double(nanoseconds) / 1e9
-            split.work[part] = Double(work - handover.given[part])
         }
+        for part in 0..<threads { split.work[part] = Double(handover.work[part]) }
         split.rebalance()
     }
 
@@ -274,7 +273,7 @@ public final class LSTMNetwork {
             let dropout = training && layer.mask != nil
                 ? LSTMLayerWorkspace.DropoutPass(probability: config.dropout, seed: dropoutSeed, pass: pass, layer: index)
                 : nil
-            recurrence(steps: t, backward: false) { streams, firstStep, part in
+            recurrence(steps: t) { streams, firstStep, part in
                 layer.recur(steps: t, from: firstStep ?? 0, streams: streams, weights: weights, resets: resets,
                             scratch: partGates[part].pointer, oneHot: oneHot, dropout: dropout, kernels: kernels,
                             handover: handover, part: part)
@@ -347,7 +346,7 @@ public final class LSTMNetwork {
                                         backend: backend)
             parallel { part in weights.pack(part: part, of: threads) }
             let oneHotGroups = index == 0 && embedded == nil ? dOneHotGroups?.pointer : nil
-            recurrence(steps: t, backward: true) { streams, firstStep, part in
+            recurrence(steps: t) { streams, firstStep, part in
                 layer.recurBackward(steps: t, from: firstStep, streams: streams, weights: weights, resets: resets,
                                     mask: training ? layer.mask.map { UnsafePointer($0.pointer) } : nil,
                                     oneHot: oneHotGroups.map { (gradient: $0,

@@ -14,10 +14,11 @@ import Synchronization
 /// One parcel at a time. `busy` counts the parts running streams plus a parcel not yet taken: an idle
 /// part leaves when it reaches zero, since then nobody can hand anything over any more.
 final class StreamHandover: @unchecked Sendable {
-    /// The streams and the next step of a handed-over piece of work.
+    /// The streams, the next step and the steps left of a handed-over piece of work.
     struct Parcel {
         var streams: Range<Int>
         var nextStep: Int
+        var stepsLeft: Int
     }
 
     let parts: Int
@@ -26,24 +27,25 @@ final class StreamHandover: @unchecked Sendable {
     /// 0: empty; 1: being filled; 2: ready; 3: being taken.
     private let slot = Atomic<Int>(0)
     /// Written only while `slot` is 1 by the part filling it, read only while it is 3 by the part taking it.
-    private var parcel = Parcel(streams: 0..<0, nextStep: 0)
+    private var parcel = Parcel(streams: 0..<0, nextStep: 0, stepsLeft: 0)
     /// Fewest steps left for which a handover is worth its cost (the giver's products get fewer rows).
     static let leastSteps = 2
 
-    /// Stream-steps each part has handed over in this pass.
-    let given: UnsafeMutablePointer<Int>
+    /// Stream-steps each part runs in this pass: its own streams' steps, less what it hands over, plus
+    /// what it takes over. Final once `next()` has returned nil to every part.
+    let work: UnsafeMutablePointer<Int>
 
     init(parts: Int) {
         self.parts = max(1, parts)
-        given = .allocate(capacity: self.parts)
-        given.initialize(repeating: 0, count: self.parts)
+        work = .allocate(capacity: self.parts)
+        work.initialize(repeating: 0, count: self.parts)
     }
 
-    deinit { given.deallocate() }
+    deinit { work.deallocate() }
 
-    /// Before a pass: every part is running its own streams.
-    func begin() {
-        given.update(repeating: 0, count: parts)
+    /// Before a pass of `steps` steps: every part is running its own streams, `streams(part)`.
+    func begin(steps: Int, streams: (Int) -> Range<Int>) {
+        for part in 0..<parts { work[part] = streams(part).count * steps }
         busy.store(parts, ordering: .relaxed)
         slot.store(0, ordering: .releasing)
     }
@@ -58,16 +60,16 @@ final class StreamHandover: @unchecked Sendable {
               slot.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged
         else { return streams.upperBound }
         let keep = streams.lowerBound + group * (groups / 2)
-        parcel = Parcel(streams: keep..<streams.upperBound, nextStep: nextStep)
-        given[part] += (streams.upperBound - keep) * stepsLeft
+        parcel = Parcel(streams: keep..<streams.upperBound, nextStep: nextStep, stepsLeft: stepsLeft)
+        work[part] -= (streams.upperBound - keep) * stepsLeft
         busy.add(1, ordering: .relaxed)
         slot.store(2, ordering: .releasing)
         return keep
     }
 
-    /// Called by a part that has finished its streams: the next parcel it takes over, or nil when every
-    /// part is done.
-    func next() -> Parcel? {
+    /// Called by part `part` when it has finished its streams: the next parcel it takes over, or nil when
+    /// every part is done.
+    func next(part: Int) -> Parcel? {
         busy.subtract(1, ordering: .acquiringAndReleasing)
         var spins = 0
         while true {
@@ -75,6 +77,7 @@ final class StreamHandover: @unchecked Sendable {
                slot.compareExchange(expected: 2, desired: 3, ordering: .acquiring).exchanged {
                 let taken = parcel
                 slot.store(0, ordering: .releasing)
+                work[part] += taken.streams.count * taken.stepsLeft
                 return taken
             }
             if busy.load(ordering: .acquiring) == 0 { return nil }
