@@ -41,8 +41,8 @@ struct ConvertCommand: ParsableCommand {
             melodies = melodies.filter { $0.source?.detail == "X:\(tune)" }
             guard !melodies.isEmpty else { throw CommandError("\(input): no tune X:\(tune)") }
         }
-        guard (1...128).contains(program) else { throw CommandError("--program must be 1-128") }
-        try MusicFile.write(melodies, to: URL(fileURLWithPath: output), program: program - 1)
+        guard let instrument = GMProgram(gmNumber: program) else { throw CommandError("--program must be 1-128") }
+        try MusicFile.write(melodies, to: URL(fileURLWithPath: output), program: instrument)
         if melodies.count > 1, MusicFormat(pathExtension: URL(fileURLWithPath: output).pathExtension) == .midi {
             print("note: a MIDI file holds one melody; wrote the first of \(melodies.count) (choose one with --tune)")
         }

@@ -121,10 +121,10 @@ enum TakeWriter {
         }
         if holdsOne(url) {
             for (take, file) in zip(takes, files(for: url, count: takes.count)) {
-                try MusicFile.write([take.melody], to: file, program: gm.number)
+                try MusicFile.write([take.melody], to: file, program: gm)
             }
         } else {
-            try MusicFile.write(takes.map(\.melody), to: url, program: gm.number)
+            try MusicFile.write(takes.map(\.melody), to: url, program: gm)
         }
     }
 }

@@ -82,7 +82,7 @@ struct StudioCommand: ParsableCommand {
 
         // Sound: probed before curses starts, since ALSA writes its complaints to the terminal.
         let audio = openAudio(notices: &notices)
-        defer { (audio.output as? FluidSynthOutput)?.close() }
+        defer { audio.output.close() }
 
         let terminal = try CursesTerminal()
         // Libraries that write to standard error themselves (libasound) must not reach the screen.
@@ -94,8 +94,8 @@ struct StudioCommand: ParsableCommand {
         environment.training = TrainingSetup(locations: locations, corporaFolder: TrainCommand.corporaFolder(), corpus: corpus)
         let code: Int32
         do {
-            let app = StudioApp(terminal: terminal, environment: environment, session: session, file: sessionFile)
-            code = app.run()
+            let studio = StudioRuntime(terminal: terminal, environment: environment, session: session, file: sessionFile)
+            code = studio.run()
         }
         terminal.restore()
         AudioLog.restoreStandardError()

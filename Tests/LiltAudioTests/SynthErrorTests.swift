@@ -39,7 +39,7 @@ func generalMIDIPrograms() throws {
     #expect(try GMProgram.parse("piano").number == 0)
     #expect(try GMProgram.parse("pan flute").number == 75)
     for bad in ["0", "129", "-3", "kazoo", ""] {
-        #expect(throws: AudioError.unknownProgram(bad)) { try GMProgram.parse(bad) }
+        #expect(throws: UnknownGMProgram(text: bad)) { try GMProgram.parse(bad) }
     }
 }
 

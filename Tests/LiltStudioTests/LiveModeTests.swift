@@ -8,16 +8,6 @@ import LiltTerminal
 import Synchronization
 import Testing
 
-/// A small model with seeded random weights: `/ _ r` and MIDI 55…79.
-private func liveModel() -> MusicModel {
-    let vocabulary = Vocabulary([.end, .hold, .rest] + (55...79).map { TimeStepToken.note($0) })
-    var generator = SeededGenerator(seed: 11)
-    var network = LSTMModel(config: LSTMConfig(vocabularySize: vocabulary.count, layers: 1, hidden: 16, dropout: 0),
-                            using: &generator)
-    network.parameters = network.parameters.map { $0 * 4 }
-    return MusicModel(network: network, vocabulary: vocabulary)
-}
-
 /// Notes handed to the studio, in order.
 private final class NoteLog: Sendable {
     let notes = Mutex<[SessionNote]>([])
@@ -34,7 +24,7 @@ private struct LiveRig {
     let player: LivePlayer
     let live: LiveGeneration
     let log = NoteLog()
-    let model = liveModel()
+    let model = tinyModel()
     let seed: Melody
 
     init(controls: GenerationControls) {
@@ -95,7 +85,7 @@ func liveSliderFromNextBeat() throws {
     #expect(tokens.count >= 4 * (n + 4))
 
     // The same model, seed and controls without the change, step by step.
-    let seed = try GenerationWorker.seed(rig.seed, model: rig.model)
+    let seed = try Seed(melody: rig.seed, for: rig.model, name: "seed")
     let plain = try StreamingGenerator(model: rig.model, seed: seed, controls: LiveWriter.endless(baseControls()))
     let unchanged = (0..<tokens.count).compactMap { _ in plain.next().first ?? nil }
     let boundary = 4 * (n + 1)
@@ -142,7 +132,7 @@ func liveHeldNote() throws {
         return
     }
     // Sounding pitch: the model's key moved back by the seed's shift.
-    let key = midi - (try GenerationWorker.seed(rig.seed, model: rig.model)).shift
+    let key = midi - (try Seed(melody: rig.seed, for: rig.model, name: "seed")).shift
     let onTime = rig.time(ofStep: 7), offTime = rig.time(ofStep: 16)
     let events = rig.output.played.filter { $0.event.key == key && $0.time >= onTime && $0.time <= offTime }
     #expect(events.filter(\.event.isNoteOn).map(\.time) == [onTime], "one note-on, at step 7")
@@ -166,7 +156,7 @@ func liveFromTheStart() {
     var controls = baseControls()
     controls.restBias = -40   // the first step is a note
     controls.holdBias = -40
-    let live = LiveGeneration(model: liveModel(), seed: Melody(meter: Meter(4, 4)), start: 0, controls: controls,
+    let live = LiveGeneration(model: tinyModel(), seed: Melody(meter: Meter(4, 4)), start: 0, controls: controls,
                               player: player, pacing: .manual, onNotes: { _, _ in }, onError: { _ in })
     #expect(live.tokens.count == 4, "beat 0 is written at once, beat 1 not yet")
     player.play()
@@ -179,37 +169,4 @@ func liveFromTheStart() {
     #expect(ons == [100, 225, 350, 475], "one note a step in the first beat, the first as the player starts")
     #expect(live.tokens.count == 4)
     live.stop()
-}
-
-@Test("in the studio, live notes carry their probabilities and the tempo keys reach the live player")
-func studioLiveTempoAndProbabilities() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-live-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let model = liveModel()
-    let url = folder.appendingPathComponent("tiny.safetensors")
-    try Checkpoint.save(model.network, metadata: MusicModel.metadata(vocabulary: model.vocabulary, encoding: model.encoding),
-                        to: url)
-    let app = StudioApp(terminal: MemoryTerminal(width: 100, height: 30),
-                        environment: StudioEnvironment(output: SilentOutput(), modelURL: url))
-    func wait(until condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(20)
-        while !condition(), Date() < deadline { app.step(timeout: 0.01) }
-    }
-    wait { app.state.modelName != nil }
-    for character in "izxcv" { app.handle(.key(.character(character))) }
-    app.handle(.key(.escape))
-    for character in ":tempo 240" { app.handle(.key(.character(character))) }
-    app.handle(.key(.enter))
-    app.handle(.key(.character("m")))
-    let live = try #require(app.live)
-    #expect(live.player.status.tempo == 240)
-    app.handle(.key(.character("+")))
-    #expect(live.player.status.tempo == 244, "the tempo key changes the player that sounds")
-    wait { app.state.liveNotes.count >= 4 }
-    #expect(app.state.liveNotes.count >= 4)
-    #expect(app.state.liveNotes.allSatisfy { ($0.probability ?? 0) > 0 && $0.origin == .generated })
-    app.handle(.key(.character("m")))
-    #expect(app.live == nil)
-    #expect(app.state.session.notes.dropFirst(4).allSatisfy { $0.probability != nil })
 }

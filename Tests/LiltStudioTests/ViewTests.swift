@@ -110,7 +110,7 @@ func slidersView() {
     var state = threeNotes()
     state.session.controls.temperature = 2.0
     state.session.controls.restBias = -5
-    state.session.controls.tempo = 165
+    state.session.controls.tempo = 210
     state.focusedSlider = .restBias
     var canvas = Canvas(width: 100, height: 4)
     ControlsView.draw(state, in: Rect(x: 0, y: 0, width: 100, height: 4), on: &canvas)
@@ -124,9 +124,9 @@ func slidersView() {
     #expect(filled(0) == barWidth)
     #expect(canvas.row(text: 1).contains("-5.0"))
     #expect(filled(1) == 0)
-    #expect(canvas.row(text: 3).contains("165 bpm"))
-    #expect(filled(3) == ControlsView.filled(165, in: 30...300, width: barWidth))
-    #expect(filled(3) == (barWidth + 1) / 2)   // 165 is half way: 12.5 of 25 cells rounds up
+    #expect(canvas.row(text: 3).contains("210 bpm"))
+    #expect(filled(3) == ControlsView.filled(210, in: ControlSlider.tempo.range, width: barWidth))
+    #expect(filled(3) == (barWidth + 1) / 2)   // 210 is half way: 12.5 of 25 cells rounds up
     #expect(canvas[1, 1].style == Palette.focused)
     #expect(canvas[1, 0].style != Palette.focused)
 }
@@ -181,8 +181,8 @@ func statusLine() {
 @Test("with the model's odds on, the cursor's step shows a ghost cell per likely pitch, shaded by its probability")
 func predictionGhosts() {
     var state = threeNotes()
-    state.showPredictions = true
-    state.prediction = CursorPrediction(position: 3, revision: 0,
+    state.predictions.isShown = true
+    state.predictions.shown = CursorPrediction(position: 3, revision: 0,
                                         prediction: NextStepPrediction(notes: [67: 0.7, 64: 0.15, 62: 0.01],
                                                                        hold: 0.1, rest: 0.04, end: 0))
     var canvas = Canvas(width: 60, height: 12)
@@ -194,8 +194,23 @@ func predictionGhosts() {
     #expect(canvas[x, 4].character == "▒")
     #expect(canvas[x, 6].character != "▒" && canvas[x, 6].character != "░")
     // Off: nothing is drawn there.
-    state.showPredictions = false
+    state.predictions.isShown = false
     var plain = Canvas(width: 60, height: 12)
     PianoRollView.draw(state, in: rollRect, on: &plain)
     #expect(plain[x, 1].character != "█")
+}
+
+@Test("the roll marks the pitches outside the model's range")
+func modelRangeInRoll() {
+    var state = StudioState()
+    state.topPitch = 67
+    state.session.cursorPitch = 50
+    state.modelPitchRange = 60...64
+    var canvas = Canvas(width: 60, height: 12)
+    PianoRollView.draw(state, in: Rect(x: 0, y: 0, width: 60, height: 12), on: &canvas)
+    // Row 1 is G4 (67, outside), row 4 is E4 (64, inside).
+    #expect(canvas.row(text: 1).hasPrefix("G4  ╎"))
+    #expect(canvas[0, 1].style.dim)
+    #expect(canvas.row(text: 4).hasPrefix("E4   "))
+    #expect(!canvas[0, 4].style.dim)
 }

@@ -10,8 +10,6 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
     case unknownAudioDriver(name: String, available: [String])
     /// The driver exists but could not open a device here.
     case audioDriverFailed(driver: String, log: String?)
-    /// `--program` named no General MIDI instrument.
-    case unknownProgram(String)
     /// A file could not be written (WAV output, the audio log).
     case writeFailed(path: String, reason: String)
     /// A player command with an argument it cannot use (a loop that ends before it starts, a tempo ≤ 0).
@@ -30,9 +28,6 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
             return "the '\(driver)' audio driver could not open a sound device"
                 + (log.map { " (details in \($0))" } ?? "")
                 + "; leave out --audio-driver to fall back to silent playback"
-        case .unknownProgram(let text):
-            return "'\(text)' is not a General MIDI program: give a number 1–128 or a name "
-                + "such as 'Acoustic Grand Piano', 'violin' or 'flute' (see `lilt play --help`)"
         case .writeFailed(let path, let reason):
             return "\(path): cannot write: \(reason)"
         case .invalidArgument(let reason):

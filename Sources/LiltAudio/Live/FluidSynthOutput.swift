@@ -1,4 +1,5 @@
 import Foundation
+import LiltMusic
 internal import CFluidSynth
 
 /// Which audio driver a live output should use.
@@ -168,6 +169,13 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
 
     public func setProgram(_ program: GMProgram) throws(AudioError) {
         try synth.select(program)
+    }
+
+    public func sound(_ event: NoteEvent) {
+        switch event {
+        case .noteOn(let key, let velocity): synth.noteOn(key, velocity: velocity)
+        case .noteOff(let key): synth.noteOff(key)
+        }
     }
 
     /// Stops the audio driver now (the synth stays usable); later events are never heard.

@@ -115,11 +115,13 @@ public final class LivePlayer: Sendable {
         engine.command { $0.close(key: key, onset: onset, end: end, now: $1) }
     }
 
-    /// Replaces the melody; the playhead goes back to the start and playback stops.
-    public func load(_ melody: Melody, tempo: Double? = nil) {
+    /// Replaces the melody; the playhead goes back to the start and playback stops. `endless`: the
+    /// playhead goes on past the last note, so notes appended later still play (live generation); else
+    /// playback finishes after the last note.
+    public func load(_ melody: Melody, tempo: Double? = nil, endless: Bool = false) {
         let notes = PlayerEngine.playerNotes(melody.notes)
         let tempo = tempo ?? melody.playbackTempo
-        engine.command { $0.load(notes, tempo: tempo, now: $1) }
+        engine.command { $0.load(notes, tempo: tempo, stopsAtEnd: !endless, now: $1) }
     }
 
     /// Chooses the General MIDI instrument.
@@ -358,10 +360,11 @@ struct PlayerCore {
         work.append(.send(.noteOff(key: key), offTime))
     }
 
-    mutating func load(_ notes: [PlayerNote], tempo: Double, now: Double) {
+    mutating func load(_ notes: [PlayerNote], tempo: Double, stopsAtEnd: Bool, now: Double) {
         stop(now: now)
         self.notes = notes
         self.tempo = tempo
+        self.stopsAtEnd = stopsAtEnd
     }
 
     /// Rebuilds the queue so playback goes on from `position` at `now`.

@@ -1,3 +1,4 @@
+import LiltMusic
 import Synchronization
 
 /// Where a live player's notes go: a synth behind an audio driver, or a silent output that only keeps time.
@@ -19,6 +20,10 @@ public protocol NoteOutput: AnyObject, Sendable {
     func silence()
     /// Chooses the General MIDI instrument.
     func setProgram(_ program: GMProgram) throws(AudioError)
+    /// Plays `event` now, outside the queue (a note auditioned as it is typed); from any thread.
+    func sound(_ event: NoteEvent)
+    /// Stops the output for good: nothing sounds afterwards (the program is ending).
+    func close()
 }
 
 /// A note event queued on an output at a time in milliseconds.
@@ -33,7 +38,9 @@ public final class SilentOutput: NoteOutput {
     private struct State {
         var events: [ScheduledNoteEvent] = []
         var silenced: [Double] = []
+        var sounded: [ScheduledNoteEvent] = []
         var program = GMProgram.acousticGrandPiano
+        var closed = false
     }
     private let state = Mutex(State())
     public let clock: any PlaybackClock
@@ -63,6 +70,15 @@ public final class SilentOutput: NoteOutput {
         state.withLock { $0.program = program }
     }
 
+    public func sound(_ event: NoteEvent) {
+        let now = clock.milliseconds
+        state.withLock { if !$0.closed { $0.sounded.append(ScheduledNoteEvent(time: now, event: event)) } }
+    }
+
+    public func close() {
+        state.withLock { $0.closed = true }
+    }
+
     /// Every event still queued or already due, in time order (note-offs first at equal times).
     public var events: [ScheduledNoteEvent] {
         state.withLock { $0.events }.enumerated().sorted { a, b in
@@ -78,6 +94,10 @@ public final class SilentOutput: NoteOutput {
         return events.filter { $0.time <= now }
     }
 
+    /// The events played now through `sound(_:)`, with the clock's time then.
+    public var sounded: [ScheduledNoteEvent] { state.withLock { $0.sounded } }
+    /// Whether `close()` was called.
+    public var isClosed: Bool { state.withLock { $0.closed } }
     /// When `silence()` was called, in milliseconds on the clock.
     public var silencedAt: [Double] { state.withLock { $0.silenced } }
     /// The instrument last chosen.

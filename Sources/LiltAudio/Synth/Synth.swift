@@ -1,4 +1,5 @@
 import Foundation
+import LiltMusic
 import Synchronization
 internal import CFluidSynth
 

@@ -103,13 +103,7 @@ public struct Seed: Sendable, Equatable {
             }
             var melody = melodies[index - 1]
             if let bars { melody = try cut(melody, bars: bars, name: path) }
-            let prepared = model.encoder.prepare(melody)
-            if let reason = model.encoder.check(prepared.melody) {
-                throw ComposeError.badSeed(seed: path, reason: "cannot be encoded: \(reason)")
-            }
-            seed = Seed(source: source, tokens: Array(model.encoder.tokens(of: prepared.melody).dropLast()),
-                        shift: prepared.shift, key: melody.keyOrEstimate, meter: melody.meter, pickup: melody.pickup,
-                        title: melody.title)
+            return try Seed(melody: melody, for: model, source: source, name: path)
         case .corpusSong(let name, let index):
             let corpus: EncodedCorpus
             do { corpus = try corpora.load(name) } catch { throw ComposeError.badSeed(seed: "\(name):\(index)", reason: "\(error)") }
@@ -124,11 +118,34 @@ public struct Seed: Sendable, Equatable {
             seed = Seed(source: source, tokens: tokens, shift: song.transposition, key: song.key, meter: song.meter,
                         title: song.title)
         }
-        for token in seed.tokens where model.vocabulary.index(of: token) == nil {
-            throw ComposeError.badSeed(seed: source.description, reason: "the model does not know the token '\(token)'"
-                                       + (seed.shift != 0 ? " (after moving the seed by \(seed.shift) semitones)" : ""))
-        }
+        try seed.checkVocabulary(of: model, name: source.description)
         return seed
+    }
+
+    /// `melody` as a seed for `model`: moved to the model's key and encoded like its training data, each
+    /// token checked against the model's vocabulary. A melody without a note gives no tokens (the model
+    /// starts a song, in the melody's meter). `name` says in an error what the melody is.
+    public init(melody: Melody, for model: MusicModel, source: SeedSource = .none, name: String) throws(ComposeError) {
+        guard melody.notes.contains(where: { !$0.isRest }) else {
+            self.init(source: source, meter: melody.meter, title: melody.title)
+            return
+        }
+        let prepared = model.encoder.prepare(melody)
+        if let reason = model.encoder.check(prepared.melody) {
+            throw .badSeed(seed: name, reason: "cannot be encoded: \(reason)")
+        }
+        self.init(source: source, tokens: Array(model.encoder.tokens(of: prepared.melody).dropLast()),
+                  shift: prepared.shift, key: melody.keyOrEstimate, meter: melody.meter, pickup: melody.pickup,
+                  title: melody.title)
+        try checkVocabulary(of: model, name: name)
+    }
+
+    /// Throws when a token is not in `model`'s vocabulary.
+    func checkVocabulary(of model: MusicModel, name: String) throws(ComposeError) {
+        for token in tokens where model.vocabulary.index(of: token) == nil {
+            throw .badSeed(seed: name, reason: "the model does not know the token '\(token)'"
+                           + (shift != 0 ? " (after moving the seed by \(shift) semitones)" : ""))
+        }
     }
 
     /// Bars `bars` (from 1) of `melody`, moved to start at 0.
@@ -153,5 +170,23 @@ public struct Seed: Sendable, Equatable {
         }
         cut.pickup = bars.lowerBound == 1 ? melody.pickup : nil
         return cut
+    }
+}
+
+extension ComposingSession {
+    /// The melody before `position` (quarter notes), a note running past it cut there and a rest filling
+    /// up to it: what a generation from `position` continues.
+    public func seedMelody(before position: QuarterLength) -> Melody {
+        var melody = self.melody
+        melody.notes = melody.notes.compactMap { note in
+            guard note.onset < position else { return nil }
+            var cut = note
+            if cut.end > position { cut.duration = position - cut.onset }
+            return cut
+        }
+        if melody.length < position, melody.notes.contains(where: { !$0.isRest }) {
+            melody.notes.append(.rest(at: melody.length, for: position - melody.length))
+        }
+        return melody
     }
 }

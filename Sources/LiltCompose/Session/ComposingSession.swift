@@ -47,8 +47,8 @@ public struct SessionControls: Hashable, Sendable, Codable {
     public var holdBias: Double
     /// Quarter notes per minute.
     public var tempo: Double
-    /// General MIDI program, 1–128.
-    public var program: Int
+    /// The instrument (stored in the file as its General MIDI number, 1–128).
+    public var program: GMProgram
     /// How many bars a generation writes.
     public var bars: Int
     /// How many variations `g` writes at once.
@@ -57,7 +57,7 @@ public struct SessionControls: Hashable, Sendable, Codable {
     public var randomSeed: UInt64
 
     public init(temperature: Double = 1.0, restBias: Double = 0, holdBias: Double = 0, tempo: Double = 120,
-                program: Int = 1, bars: Int = 8, variations: Int = 4, randomSeed: UInt64 = 1) {
+                program: GMProgram = .acousticGrandPiano, bars: Int = 8, variations: Int = 4, randomSeed: UInt64 = 1) {
         self.temperature = temperature
         self.restBias = restBias
         self.holdBias = holdBias

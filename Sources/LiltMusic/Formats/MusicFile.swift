@@ -68,19 +68,19 @@ public enum MusicFile {
 
     /// The bytes of `melodies` written in `format`. MIDI and kern hold one melody (the first); ABC, JSON
     /// and MusicXML hold them all (MusicXML as one part per melody).
-    /// `program` is the General MIDI program (0–127) a MIDI file asks for.
-    public static func data(_ melodies: [Melody], format: MusicFormat, program: Int = 0) -> Data {
+    /// `program` is the instrument a MIDI file asks for.
+    public static func data(_ melodies: [Melody], format: MusicFormat, program: GMProgram = .acousticGrandPiano) -> Data {
         switch format {
         case .kern: Data(KernWriter.write(melodies).utf8)
         case .abc: Data(ABCWriter.write(melodies).utf8)
-        case .midi: Data(MIDIWriter.write(melodies[0], program: program))
+        case .midi: Data(MIDIWriter.write(melodies[0], program: program.number))
         case .musicXML: Data(MusicXMLWriter.write(melodies).utf8)
         case .json: Data(JSONDump.write(melodies).utf8)
         }
     }
 
     /// Writes `melodies` to `url` in the format of its extension.
-    public static func write(_ melodies: [Melody], to url: URL, program: Int = 0) throws {
+    public static func write(_ melodies: [Melody], to url: URL, program: GMProgram = .acousticGrandPiano) throws {
         guard let format = MusicFormat(pathExtension: url.pathExtension) else {
             throw MusicFileError.unknownFormat(file: url.path)
         }

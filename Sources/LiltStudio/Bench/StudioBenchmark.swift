@@ -82,7 +82,7 @@ public enum StudioBenchmark {
         }
 
         let terminal = MemoryTerminal(width: size.width, height: size.height)
-        let app = StudioApp(terminal: terminal, environment: StudioEnvironment(output: SilentOutput()), session: session)
+        let app = StudioRuntime(terminal: terminal, environment: StudioEnvironment(output: SilentOutput()), session: session)
         app.draw()
         var keys: [Double] = []
         for index in 0..<max(1, frames) {
@@ -111,7 +111,7 @@ public enum StudioBenchmark {
         public var trainingProblem: String?
     }
 
-    /// Runs the studio loop (`StudioApp.step`) on a `PacedTerminal`: `idleSeconds` with nothing to do,
+    /// Runs the studio loop (`StudioRuntime.step`) on a `PacedTerminal`: `idleSeconds` with nothing to do,
     /// then `t` starts the default model's training on `corpora` (in a scratch data folder) and, once it
     /// runs, `keys` cursor keys are typed 20–50 ms apart and timed to the frame that shows them.
     public static func runLoop(size: TerminalSize = TerminalSize(width: 200, height: 60), idleSeconds: Double = 3,
@@ -125,7 +125,7 @@ public enum StudioBenchmark {
                                                    "XDG_CACHE_HOME": scratch.appendingPathComponent("cache").path]),
             corporaFolder: corpora)
         let terminal = PacedTerminal(size: size)
-        let app = StudioApp(terminal: terminal, environment: environment, session: busySession(bars: 16))
+        let app = StudioRuntime(terminal: terminal, environment: environment, session: busySession(bars: 16))
 
         // Idle: the loop sleeps until its next deadline (with nothing due, until a key); count what it costs.
         let keyboard = terminal.keyboard

@@ -138,22 +138,11 @@ public enum ControlsView {
                 canvas.put(cell < fill ? glyphs.sliderFull : glyphs.sliderEmpty, x: x + nameWidth + 1 + cell, y: y,
                            style: cell < fill ? barStyle : CellStyle(foreground: .brightBlack))
             }
-            var value = slider.label(in: state.session.controls)
-            if slider == .program, let name = GMName.name(state.session.controls.program) { value += " " + name }
+            let value = slider.label(in: state.session.controls)
             canvas.write(value, x: x + nameWidth + barWidth + 2, y: y,
                          style: focused ? CellStyle(foreground: .brightYellow, bold: true) : .plain,
                          maxWidth: rect.x + (column + 1) * columnWidth - (x + nameWidth + barWidth + 2))
         }
-    }
-}
-
-/// Short General MIDI names for the instrument slider.
-enum GMName {
-    static func name(_ program: Int) -> String? {
-        let names = [1: "piano", 25: "guitar", 41: "violin", 42: "viola", 43: "cello", 69: "oboe", 72: "clarinet",
-                     74: "flute", 75: "recorder", 76: "pan flute", 79: "whistle", 22: "accordion", 110: "bagpipe",
-                     111: "fiddle", 13: "marimba", 47: "harp", 20: "organ", 57: "trumpet", 66: "alto sax"]
-        return names[program]
     }
 }
 

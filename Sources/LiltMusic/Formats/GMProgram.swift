@@ -1,14 +1,33 @@
 import Foundation
 
-/// A General MIDI melodic instrument (bank 0).
-public struct GMProgram: Hashable, Sendable, CustomStringConvertible {
-    /// The MIDI program number, 0…127 (General MIDI lists them as 1…128).
+/// A name or number that is no General MIDI program.
+public struct UnknownGMProgram: Error, CustomStringConvertible, Equatable {
+    public var text: String
+
+    public init(text: String) { self.text = text }
+
+    public var description: String {
+        "'\(text)' is not a General MIDI program: give a number 1–128 or a name "
+            + "such as 'Acoustic Grand Piano', 'violin' or 'flute' (see `lilt play --help`)"
+    }
+}
+
+/// A General MIDI melodic instrument (bank 0): the one type for an instrument everywhere (sessions,
+/// MIDI files, the synth). `number` is what a MIDI program change carries (0…127); `gmNumber` is how
+/// General MIDI and people count them (1…128), and how sessions store it.
+public struct GMProgram: Hashable, Sendable, CustomStringConvertible, Codable {
+    /// The MIDI program number, 0…127.
     public let number: Int
 
     /// Program `number` (0…127); nil outside that range.
     public init?(number: Int) {
         guard (0..<128).contains(number) else { return nil }
         self.number = number
+    }
+
+    /// The instrument General MIDI lists as `gmNumber` (1…128); nil outside that range.
+    public init?(gmNumber: Int) {
+        self.init(number: gmNumber - 1)
     }
 
     /// The General MIDI name, e.g. "Acoustic Grand Piano".
@@ -23,20 +42,35 @@ public struct GMProgram: Hashable, Sendable, CustomStringConvertible {
     /// Reads `--program`: a General MIDI number 1…128, or a name. A name matches case-insensitively and
     /// ignoring spaces, hyphens and parentheses; an exact name wins, then a unique name that starts with the
     /// text, then the first name that contains it ("violin" → 41 Violin, "piano" → 1 Acoustic Grand Piano).
-    public static func parse(_ text: String) throws(AudioError) -> GMProgram {
+    public static func parse(_ text: String) throws(UnknownGMProgram) -> GMProgram {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let number = Int(trimmed) {
-            guard let program = GMProgram(number: number - 1) else { throw .unknownProgram(text) }
+            guard let program = GMProgram(gmNumber: number) else { throw UnknownGMProgram(text: text) }
             return program
         }
         let wanted = simplified(trimmed)
-        guard !wanted.isEmpty else { throw .unknownProgram(text) }
+        guard !wanted.isEmpty else { throw UnknownGMProgram(text: text) }
         let keys = names.map(simplified)
         if let exact = keys.firstIndex(of: wanted) { return GMProgram(number: exact)! }
         let prefixed = keys.indices.filter { keys[$0].hasPrefix(wanted) }
         if prefixed.count == 1 { return GMProgram(number: prefixed[0])! }
         if let containing = keys.firstIndex(where: { $0.contains(wanted) }) { return GMProgram(number: containing)! }
-        throw .unknownProgram(text)
+        throw UnknownGMProgram(text: text)
+    }
+
+    /// Stored as the General MIDI number (1…128), as sessions have always written it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let gmNumber = try container.decode(Int.self)
+        guard let program = GMProgram(gmNumber: gmNumber) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a General MIDI program is 1-128, not \(gmNumber)")
+        }
+        self = program
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(gmNumber)
     }
 
     private static func simplified(_ name: String) -> String {

@@ -20,10 +20,12 @@ import Synchronization
 /// note (`LivePlayer.appendOpen`): it starts on time, and its note-off is queued only once a later beat
 /// ends it (`LivePlayer.end`). A note held across any number of beats sounds as one note of its full length.
 ///
-/// The generator lives behind a lock, driven by the live thread (or, with `.manual` pacing, by `pump()`
-/// in tests); the studio talks to it through `update(_:)` and `stop()`, and after each beat receives the
-/// notes that ended in it and the note still held, as far as written, through `onNotes` (on the driving
-/// thread; the studio queues them for the loop), so a long note shows in the roll while it sounds.
+/// The player is the studio's one player, loaded with the seed and left running past its end; live mode
+/// appends to it. The generator lives behind a lock, driven by the live thread (or, with `.manual`
+/// pacing, by `pump()` in tests); the runtime talks to it through `update(_:)` and `stop()`, and after
+/// each beat receives the notes that ended in it and the note still held, as far as written, through
+/// `onNotes` (on the driving thread; the runtime posts them to the loop), so a long note shows in the roll
+/// while it sounds.
 final class LiveGeneration: Sendable {
     /// How the writing is driven.
     enum Pacing: Sendable, Equatable {
@@ -151,7 +153,7 @@ final class LiveWriter {
 
     init(model: MusicModel, seed: Melody, start: QuarterLength, controls: GenerationControls, player: LivePlayer,
          onNotes: @escaping @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void) throws {
-        let seedValue = try GenerationWorker.seed(seed, model: model)
+        let seedValue = try Seed(melody: seed, for: model, name: "the notes before the cursor")
         generator = try StreamingGenerator(model: model, seed: seedValue, controls: Self.endless(controls))
         shift = generator.controls.transposeBack ? seedValue.shift : 0
         self.player = player

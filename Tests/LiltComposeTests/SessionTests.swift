@@ -15,7 +15,7 @@ private func fullSession() -> ComposingSession {
     session.toggleLock(bar: 1)
     session.cursor = QuarterLength(11, 4)
     session.cursorPitch = 70
-    session.controls = SessionControls(temperature: 0.85, restBias: -1.5, holdBias: 0.5, tempo: 104, program: 74,
+    session.controls = SessionControls(temperature: 0.85, restBias: -1.5, holdBias: 0.5, tempo: 104, program: GMProgram(gmNumber: 74)!,
                                        bars: 16, variations: 6, randomSeed: 0xFFFF_FFFF_FFFF_FFC5)
     session.takes = [SessionTake(name: "take 1", notes: Array(session.notes.suffix(2)),
                                  provenance: #"{"model":"/models/folk.safetensors","modelHash":"9f3a","randomSeed":18446744073709551557}"#)]

@@ -4,9 +4,20 @@ import LiltCompose
 import LiltNN
 
 /// What the studio runs with, wired by the `lilt` command: the note output (a synth or the silent output),
-/// the SoundFont for WAV export, where to autosave, and what to call the model and corpus.
+/// the SoundFont for WAV export, where to autosave, and what to call the model and corpus. Tests give it a
+/// clock they move, manual pacing and background work they run by hand.
 public struct StudioEnvironment: Sendable {
     public var output: any NoteOutput
+    /// The runtime's time line for timers (the autosave, releasing auditioned notes); tests give the same
+    /// manual clock as the silent output's.
+    public var clock: any PlaybackClock = MonotonicPlaybackClock()
+    /// Whether the player and live mode run threads of their own (`.realTime`) or are pumped by the
+    /// runtime at each step (`.manual`, with a clock the test moves).
+    public var pacing: LivePlayer.Pacing = .realTime(interval: 5)
+    /// Where background work runs.
+    public var background = BackgroundWork.threads
+    /// Where relative paths typed on the `:` line start.
+    public var workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     /// The SoundFont WAV export renders with (nil: WAV export says it needs one).
     public var soundFont: URL?
     /// Where the open session is autosaved (nil: no autosave, as in tests).

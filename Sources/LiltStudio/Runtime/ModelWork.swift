@@ -1,0 +1,53 @@
+import Foundation
+import LiltCompose
+import LiltMusic
+
+/// What the model does for the studio, run in the background: load, generate, predict.
+enum ModelWork {
+    /// Loads the model at `url` and names it (a model's folder names it when the file is `best.safetensors`).
+    static func load(_ url: URL) -> StudioEvent {
+        do {
+            let model = try MusicModel.load(from: url)
+            let name = url.lastPathComponent == "best.safetensors"
+                ? url.deletingLastPathComponent().lastPathComponent : url.lastPathComponent
+            return .modelLoaded(LoadedModel(model: model, name: name), quiet: false)
+        } catch {
+            return .modelFailed("\(error)")
+        }
+    }
+
+    /// Writes the takes `request` asks for: the notes from its start on, with the model's probability of
+    /// each note's onset.
+    static func generate(_ request: GenerationRequest, model: MusicModel) -> GenerationResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var result = GenerationResult(request: request)
+        do {
+            let seed = try Seed(melody: request.seed, for: model, name: "the notes before the cursor")
+            let takes = try Composer.generate(model: model, seed: seed, controls: request.controls)
+            result.takes = takes.map { take in
+                take.melody.notes.compactMap { note in
+                    guard let pitch = note.pitch, note.onset >= request.start, note.duration > .zero else { return nil }
+                    return SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: .generated,
+                                       probability: take.probability(ofNoteAt: note.onset))
+                }
+            }
+            result.provenance = takes.map(\.provenanceJSON)
+        } catch {
+            result.error = "\(error)"
+        }
+        let elapsed = clock.now - started
+        result.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return result
+    }
+
+    /// The model's odds for the step after `melody` (the notes before the cursor), or why there are none.
+    static func predict(after melody: Melody, model: MusicModel) -> Result<NextStepPrediction, GenerationProblem> {
+        do {
+            let seed = try Seed(melody: melody, for: model, name: "the notes before the cursor")
+            return .success(try NextStepPrediction(after: seed, model: model))
+        } catch {
+            return .failure(GenerationProblem(description: "\(error)"))
+        }
+    }
+}
