@@ -46,8 +46,8 @@ let package = Package(
         .target(name: "LiltNN", dependencies: ["COpenBLAS", "LiltKernelsInterface", "LiltKernels", "LiltKernelsAVX2", "LiltKernelsAVX512"]),
         .target(name: "LiltAudio", dependencies: ["CFluidSynth", "LiltMusic"]),
         .target(name: "LiltTerminal", dependencies: ["CNcursesw"]),
-        .target(name: "LiltCompose", dependencies: ["LiltMusic", "LiltNN", "LiltAudio"]),
-        .target(name: "LiltStudio", dependencies: ["LiltCompose", "LiltTerminal"]),
+        .target(name: "LiltCompose", dependencies: ["LiltMusic", "LiltNN"]),
+        .target(name: "LiltStudio", dependencies: ["LiltMusic", "LiltNN", "LiltAudio", "LiltTerminal", "LiltCompose"]),
         .executableTarget(
             name: "lilt",
             dependencies: [
@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "LiltTerminalTests", dependencies: ["LiltTerminal"]),
         .testTarget(name: "LiltComposeTests", dependencies: ["LiltCompose", "LiltMusic", "LiltNN"]),
         .testTarget(name: "LiltCommandTests", dependencies: ["lilt"]),
-        .testTarget(name: "LiltStudioTests", dependencies: ["LiltStudio", "LiltTerminal", "LiltCompose", "LiltMusic", "LiltNN"]),
+        .testTarget(name: "LiltStudioTests",
+                    dependencies: ["LiltStudio", "LiltTerminal", "LiltCompose", "LiltMusic", "LiltNN", "LiltAudio"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,8 @@
 # Sets up what Lilt needs on Debian/Ubuntu with a Swift 6 toolchain, then opens the studio
 # (default) or runs the whole test suite (--test).
 #   bash Scripts/setup.sh            install what is missing, build release, open Lilt
-#   bash Scripts/setup.sh --test     install what is missing, build and run every test
+#   bash Scripts/setup.sh --test     install what is missing, check Package.swift against the imports,
+#                                    build and run every test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,6 +76,8 @@ build() {
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if [ "$mode" = test ]; then
+  say "checking that Package.swift declares what each target imports"
+  python3 Scripts/check-package
   say "building Lilt and its tests"
   build --build-tests
   say "running the tests"

@@ -40,9 +40,14 @@ public enum AudioDriverProbe {
     private static func opens(driver: String) -> Bool {
         guard let settings = new_fluid_settings() else { return false }
         defer { delete_fluid_settings(settings) }
-        fluid_settings_setstr(settings, "audio.driver", driver)
-        // Do not let a missing JACK server get started on our behalf.
-        fluid_settings_setint(settings, "audio.jack.autoconnect", 0)
+        do throws(AudioError) {
+            try fluidSet(settings, "audio.driver", driver)
+            // Do not let a missing JACK server get started on our behalf (a setting only JACK's driver has).
+            if driver == "jack" { try fluidSet(settings, "audio.jack.autoconnect", Int32(0)) }
+        } catch {
+            AudioLog.note("probing \(driver): \(error)")
+            return false
+        }
         guard let synth = new_fluid_synth(settings) else { return false }
         defer { delete_fluid_synth(synth) }
         guard let audio = new_fluid_audio_driver(settings, synth) else { return false }

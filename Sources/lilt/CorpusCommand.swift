@@ -41,11 +41,17 @@ struct CorpusCommand: ParsableCommand {
                                                 transposes: !noTranspose)
             let importer = CorpusImporter(parameters: parameters,
                                           options: MusicReadOptions(midi: MIDIMelodyOptions(track: track)))
-            let progress = Progress(label: "reading")
+            let progress = ProgressLine()
             let started = Date()
             let corpus = importer.importCorpus(name: name, paths: paths.map { URL(fileURLWithPath: $0) },
-                                               progress: { done, total in progress.update(done, total) })
-            progress.finish()
+                                               progress: { done, total in
+                let eta = done > 0 ? progress.elapsedSeconds / Double(done) * Double(total - done) : 0
+                // Not on a terminal: a line at each quarter of a long job.
+                progress.update("reading \(done)/\(total) files, ETA \(String(format: "%.0f", eta)) s",
+                                force: done == total, milestone: total >= 400 ? done * 4 / total : 0,
+                                plain: "reading \(done)/\(total) files")
+            })
+            progress.clear()
             for note in corpus.report.licenceNotes { print("licence: " + note.replacingOccurrences(of: "\n", with: "\n  ")) }
             for line in corpus.report.lines { print(line) }
             let store = CorpusStore(directory: DataLocations().corpora)
@@ -95,44 +101,5 @@ struct CorpusCommand: ParsableCommand {
                 for line in stats.lines { print(line) }
             }
         }
-    }
-}
-
-/// Progress on a terminal (one rewritten line with an ETA) or nothing when output is piped.
-final class Progress: @unchecked Sendable {
-    // Safe to share: every access to the mutable fields holds `lock`.
-    private let label: String
-    private let lock = NSLock()
-    private let started = Date()
-    private var lastDraw = Date.distantPast
-    private let interactive = isatty(1) != 0
-
-    init(label: String) { self.label = label }
-
-    private var lastQuarter = 0
-
-    func update(_ done: Int, _ total: Int) {
-        lock.lock(); defer { lock.unlock() }
-        guard interactive else {
-            // Piped: a plain line at each quarter of a long job.
-            let quarter = total >= 400 ? done * 4 / total : 0
-            if quarter > lastQuarter {
-                lastQuarter = quarter
-                print("\(label) \(done)/\(total) files")
-            }
-            return
-        }
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
-        lastDraw = now
-        let elapsed = now.timeIntervalSince(started)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-        let text = "\r\(label) \(done)/\(total) files, ETA \(String(format: "%.0f", eta)) s   "
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    func finish() {
-        guard interactive else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
     }
 }

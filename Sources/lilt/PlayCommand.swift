@@ -57,13 +57,17 @@ struct Play: ParsableCommand {
             source.resume()
         }
 
-        let progress = ProgressLine(title: melody.title ?? URL(fileURLWithPath: melodyOptions.file).lastPathComponent,
-                                    meter: melody.meter ?? Meter(4, 4), output: output.name, tempo: tempo)
+        let title = melody.title ?? URL(fileURLWithPath: melodyOptions.file).lastPathComponent
+        let meter = melody.meter ?? Meter(4, 4)
+        let progress = ProgressLine()
         player.play()
-        progress.start()
+        // Not on a terminal: a line at the start and one at the end, nothing in between.
+        if !progress.isTerminal {
+            print("playing \(title) at \(Int(tempo.rounded())) quarter notes per minute (\(output.name))")
+        }
         while !interrupted.load(ordering: .sequentiallyConsistent) {
             let status = player.status
-            progress.update(status)
+            progress.update(Self.statusText(status, title: title, meter: meter, output: output.name))
             if status.state == .finished { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -71,53 +75,23 @@ struct Play: ParsableCommand {
         if !wasInterrupted { Thread.sleep(forTimeInterval: 0.6) }   // let the last note ring out
         player.shutdown()
         output.close()
-        progress.finish(wasInterrupted ? "stopped" : "done")
+        // On a terminal this also erases a "^C" the terminal echoed after the progress line.
+        progress.printLine("\(wasInterrupted ? "stopped" : "done"): \(title)")
         if wasInterrupted { throw ExitCode(130) }
     }
-}
 
-/// One status line: rewritten in place on a terminal, a line at the start and end when piped.
-final class ProgressLine {
-    let title: String
-    let meter: Meter
-    let output: String
-    let tempo: Double
-    let isTerminal = isatty(1) == 1
-
-    init(title: String, meter: Meter, output: String, tempo: Double) {
-        self.title = title
-        self.meter = meter
-        self.output = output
-        self.tempo = tempo
-    }
-
-    func start() {
-        if !isTerminal { print("playing \(title) at \(Int(tempo.rounded())) quarter notes per minute (\(output))") }
-    }
-
-    func update(_ status: LivePlayer.Status) {
-        guard isTerminal else { return }
+    /// The progress line while playing: title, time played and in all, bar, loop, output.
+    static func statusText(_ status: LivePlayer.Status, title: String, meter: Meter, output: String) -> String {
         let bar = meter.barLength.doubleValue
         let secondsPerQuarter = 60 / status.tempo
-        let text = "\u{25B6} \(title)  \(clock(status.position * secondsPerQuarter)) / "
+        return "\u{25B6} \(title)  \(clock(status.position * secondsPerQuarter)) / "
             + "\(clock(status.length * secondsPerQuarter))  bar \(Int(status.position / bar) + 1)/"
             + "\(max(1, Int((status.length / bar).rounded(.up))))"
             + (status.loop != nil ? "  loop" : "") + "  [\(output)]  Ctrl-C stops"
-        // Kept within the terminal's width: a wrapped line could not be rewritten in place.
-        var size = winsize()
-        let columns = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 1 ? Int(size.ws_col) - 1 : 79
-        FileHandle.standardOutput.write(Data(("\r" + String(text.prefix(columns)) + "\u{1B}[K").utf8))
     }
 
-    func finish(_ word: String) {
-        if isTerminal {
-            // Back to the line's start and erase it all, including a "^C" the terminal echoed after it.
-            FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
-        }
-        print("\(word): \(title)")
-    }
-
-    private func clock(_ seconds: Double) -> String {
+    /// Minutes and seconds, "1:05".
+    private static func clock(_ seconds: Double) -> String {
         let whole = max(0, Int(seconds))
         return String(format: "%d:%02d", whole / 60, whole % 60)
     }

@@ -4,7 +4,6 @@ import Foundation
 import LiltCompose
 import LiltMusic
 import LiltNN
-import Synchronization
 
 /// `lilt train`: trains a model on an encoded corpus, with a live progress line, one summary per epoch,
 /// and the model, metrics CSV and per-epoch samples in the output folder. Ctrl-C saves and stops.
@@ -133,20 +132,12 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// Prints training events: a live line on a terminal (epoch, batch, loss, steps/s, ETA), plain lines
-/// when piped, and one summary per epoch either way.
+/// Prints training events: a live line on a terminal (epoch, batch, loss, steps/s, ETA), a plain line every
+/// ten seconds when not, and one summary per epoch either way.
 final class TrainingPrinter: Sendable {
     let epochs: Int
     let minutes: Double?
-    let isTerminal = isatty(1) == 1
-    private let state = Mutex(PrinterState())
-
-    struct PrinterState {
-        var lastDraw = ContinuousClock.now - .seconds(10)
-        var lastPlain = ContinuousClock.now
-        var drawn = false
-        var batchesPerEpoch = 0
-    }
+    private let progress = ProgressLine()
 
     init(epochs: Int, minutes: Double?) {
         self.epochs = epochs
@@ -154,69 +145,45 @@ final class TrainingPrinter: Sendable {
     }
 
     func show(_ event: TrainingJobEvent) {
-        state.withLock { state in
-            switch event {
-            case .trainer(.started(let batches, let training, let validation, let parameters)):
-                state.batchesPerEpoch = batches
-                line("\(training) training songs, \(validation) held out; \(parameters) parameters; \(batches) batches per epoch",
-                     &state)
-            case .trainer(.batch(let progress)):
-                let epochFraction = Double(progress.batch) / Double(max(progress.batchesPerEpoch, 1))
-                let done = Double(progress.epoch - 1) + epochFraction
-                var eta = progress.elapsedSeconds / max(done, 1e-9) * (Double(epochs) - done)
-                if let minutes { eta = min(eta, max(0, minutes * 60 - progress.elapsedSeconds)) }
-                let text = String(format: "epoch %d/%d  batch %d/%d  loss %.3f  %.0f steps/s  ETA %@",
-                                  progress.epoch, epochs, progress.batch, progress.batchesPerEpoch, progress.loss,
-                                  progress.stepsPerSecond, clock(eta))
-                let now = ContinuousClock.now
-                if isTerminal {
-                    if now - state.lastDraw > .milliseconds(100) || progress.batch == progress.batchesPerEpoch {
-                        state.lastDraw = now
-                        state.drawn = true
-                        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
-                    }
-                } else if now - state.lastPlain > .seconds(10) {
-                    state.lastPlain = now
-                    print(text)
-                    fflush(nil)
-                }
-            case .trainer(.epoch(let summary)):
-                var text = String(format: "epoch %d: train loss %.4f (onsets %.4f)", summary.epoch, summary.train.loss,
-                                  summary.train.onsetLoss)
-                if let v = summary.validation {
-                    text += String(format: ", validation loss %.4f (onsets %.4f), accuracy %.3f", v.loss, v.onsetLoss, v.accuracy)
-                }
-                text += String(format: ", %.1f s, %.0f steps/s", summary.seconds, summary.stepsPerSecond)
-                if summary.isBest { text += "  [best]" }
-                line(text, &state)
-            case .trainer(.stopped): break
-            case .sample(let epoch, let take):
-                let tokens = take.tokens.map(\.description)
-                line("  sample after epoch \(epoch): " + tokens.prefix(48).joined(separator: " ") + (tokens.count > 48 ? " …" : ""),
-                     &state)
-            case .finished: break
-            case .failed(let reason): line("training failed: \(reason)", &state)
+        switch event {
+        case .trainer(.started(let batches, let training, let validation, let parameters)):
+            progress.printLine("\(training) training songs, \(validation) held out; \(parameters) parameters; "
+                               + "\(batches) batches per epoch")
+        case .trainer(.batch(let batch)):
+            let epochFraction = Double(batch.batch) / Double(max(batch.batchesPerEpoch, 1))
+            let done = Double(batch.epoch - 1) + epochFraction
+            var eta = batch.elapsedSeconds / max(done, 1e-9) * (Double(epochs) - done)
+            if let minutes { eta = min(eta, max(0, minutes * 60 - batch.elapsedSeconds)) }
+            let text = String(format: "epoch %d/%d  batch %d/%d  loss %.3f  %.0f steps/s  ETA %@",
+                              batch.epoch, epochs, batch.batch, batch.batchesPerEpoch, batch.loss,
+                              batch.stepsPerSecond, clock(eta))
+            progress.update(text, force: batch.batch == batch.batchesPerEpoch,
+                            milestone: Int(progress.elapsedSeconds / 10))
+        case .trainer(.epoch(let summary)):
+            var text = String(format: "epoch %d: train loss %.4f (onsets %.4f)", summary.epoch, summary.train.loss,
+                              summary.train.onsetLoss)
+            if let v = summary.validation {
+                text += String(format: ", validation loss %.4f (onsets %.4f), accuracy %.3f", v.loss, v.onsetLoss, v.accuracy)
             }
+            text += String(format: ", %.1f s, %.0f steps/s", summary.seconds, summary.stepsPerSecond)
+            if summary.isBest { text += "  [best]" }
+            progress.printLine(text)
+        case .trainer(.stopped): break
+        case .sample(let epoch, let take):
+            let tokens = take.tokens.map(\.description)
+            progress.printLine("  sample after epoch \(epoch): " + tokens.prefix(48).joined(separator: " ")
+                               + (tokens.count > 48 ? " …" : ""))
+        case .finished: break
+        case .failed(let reason): progress.printLine("training failed: \(reason)")
         }
     }
 
     func interrupted() {
-        state.withLock { line("Ctrl-C: saving and stopping…", &$0) }
+        progress.printLine("Ctrl-C: saving and stopping…")
     }
 
     func clear() {
-        state.withLock { state in
-            if isTerminal && state.drawn { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)); state.drawn = false }
-        }
-    }
-
-    private func line(_ text: String, _ state: inout PrinterState) {
-        if isTerminal && state.drawn {
-            FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
-            state.drawn = false
-        }
-        print(text)
-        fflush(nil)
+        progress.clear()
     }
 
     private func clock(_ seconds: Double) -> String {

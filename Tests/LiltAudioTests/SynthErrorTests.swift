@@ -115,6 +115,27 @@ struct AudioLogTests {
         #expect(text.contains("written to standard error"))
     }
 
+    @Test("A setting FluidSynth refuses is a typed error naming the call; a note it cannot start goes to the log",
+          .enabled(if: hasFluidR3))
+    func refusedCallsAreNamed() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("audio.log")
+        AudioLog.use(log)
+        defer { AudioLog.use(nil) }
+        #expect(throws: AudioError.call(name: "fluid_settings_setint", detail: "synth.polyphony = 0")) {
+            try Synth(soundFont: fluidR3, settings: SynthSettings(polyphony: 0))
+        }
+        let synth = try Synth(soundFont: fluidR3, settings: dryPiano)
+        synth.noteOn(200, velocity: 90)
+        synth.noteOff(200)
+        synth.noteOff(60)       // no voice sounding it: not an error
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("lilt: FluidSynth: fluid_synth_noteon failed: key 200"), "\(text)")
+        #expect(text.contains("lilt: FluidSynth: fluid_synth_noteoff failed: key 200 is outside 0…127"), "\(text)")
+        #expect(!text.contains("key 60"), "\(text)")
+    }
+
     @Test("A driver probe and the capture of standard error, overlapping on two threads, always give fd 2 back")
     func overlappingRedirectsRestore() throws {
         let folder = try temporaryFolder()

@@ -36,9 +36,23 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The one place FluidSynth results are checked: a status code must be `FLUID_OK`.
+/// The one place FluidSynth status codes are read: `FLUID_FAILED` becomes an error naming the call.
+func fluidCheck(_ name: String, _ status: Int32, detail: @autoclosure () -> String = "") -> AudioError? {
+    status == lilt_fluid_failed_value ? .call(name: name, detail: detail()) : nil
+}
+
+/// A FluidSynth call whose failure the caller passes on: a status code must not be `FLUID_FAILED`.
 func fluidCall(_ name: String, _ status: Int32, detail: @autoclosure () -> String = "") throws(AudioError) {
-    if status == lilt_fluid_failed_value { throw .call(name: name, detail: detail()) }
+    if let error = fluidCheck(name, status, detail: detail()) { throw error }
+}
+
+/// A FluidSynth call whose caller cannot throw (a note from the keyboard, the panic button): a failure
+/// goes to the audio log, naming the call. Returns whether the call worked.
+@discardableResult
+func fluidCallLogged(_ name: String, _ status: Int32, detail: @autoclosure () -> String = "") -> Bool {
+    guard let error = fluidCheck(name, status, detail: detail()) else { return true }
+    AudioLog.note(error.description)
+    return false
 }
 
 /// The one place FluidSynth constructors are checked: a nil object becomes a typed error naming the call.

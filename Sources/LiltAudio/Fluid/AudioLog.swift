@@ -43,6 +43,7 @@ public enum AudioLog {
         }
         guard first else { return }
         for level in FluidLogLevel.allCases {
+            // It returns the handler it replaces, not a status.
             _ = fluid_set_log_function(level.rawValue, { level, message, _ in
                 let label = FluidLogLevel(rawValue: level)?.label ?? "level \(level)"
                 AudioLog.write("fluidsynth \(label): " + (message.map { String(cString: $0) } ?? ""))

@@ -1,5 +1,6 @@
 import Foundation
 import LiltMusic
+import Synchronization
 internal import CFluidSynth
 
 /// Which audio driver a live output should use.
@@ -35,6 +36,7 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     let synthClient: fluid_seq_id_t
     let event: OpaquePointer
     private var driver: OpaquePointer?
+    private let failedSends = Atomic(0)
     /// The driver in use ("pulseaudio", "alsa", "file").
     public let driverName: String
     /// Set when the output fell back to silence because no sound device opened: say it once to the user.
@@ -56,7 +58,7 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     ///     skipped.
     ///   - log: where ALSA's and FluidSynth's messages go while drivers open (default: the audio log).
     /// - Throws: `.unknownAudioDriver` for a name this FluidSynth lacks, `.audioDriverFailed` when a named
-    ///   driver cannot open, `.call` when FluidSynth fails to make its sequencer.
+    ///   driver cannot open, `.call` when FluidSynth fails to make its sequencer or refuses a driver setting.
     public init(synth: Synth, request: AudioDriverRequest = .automatic,
                 candidates: [String] = FluidSynthOutput.automaticDrivers, log: URL? = nil) throws(AudioError) {
         self.synth = synth
@@ -80,59 +82,66 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
 
         let settings = synth.settings
         let available = AudioDriverProbe.availableDrivers()
-        func open(_ name: String) -> OpaquePointer? {
-            fluid_settings_setstr(settings, "audio.driver", name)
+        func open(_ name: String) throws(AudioError) -> OpaquePointer? {
+            try fluidSet(settings, "audio.driver", name)
             return StandardErrorRedirect.run(to: log) { new_fluid_audio_driver(settings, synth.synth) }
         }
-        func openSilent(into path: String) -> OpaquePointer? {
-            fluid_settings_setstr(settings, "audio.file.name", path)
-            fluid_settings_setstr(settings, "audio.file.type", "raw")
-            fluid_settings_setstr(settings, "audio.file.format", "s16")
-            fluid_settings_setstr(settings, "audio.file.endian", "little")
-            return open("file")
+        func openSilent(into path: String) throws(AudioError) -> OpaquePointer? {
+            try fluidSet(settings, "audio.file.name", path)
+            try fluidSet(settings, "audio.file.type", "raw")
+            try fluidSet(settings, "audio.file.format", "s16")
+            try fluidSet(settings, "audio.file.endian", "little")
+            return try open("file")
         }
         setenv("JACK_NO_START_SERVER", "1", 0)
-        fluid_settings_setint(settings, "audio.jack.autoconnect", 1)
 
-        var chosen: (driver: OpaquePointer, name: String, audible: Bool, notice: String?)?
-        switch request {
-        case .automatic:
-            let tried = candidates.filter(available.contains)
-            for name in tried {
-                if let driver = open(name) {
-                    chosen = (driver, name, true, nil)
-                    break
-                }
-            }
-            if chosen == nil, let driver = openSilent(into: "/dev/null") {
-                let list = tried.isEmpty ? "no sound driver compiled in" : "tried " + tried.joined(separator: ", ")
-                chosen = (driver, "file", false,
-                          "no sound device (\(list)): playing silently, keeping time. Fix: \(Self.soundAdvice)")
-            }
-        case .named(let name) where ["none", "silent", "null"].contains(name.lowercased()):
-            if let driver = openSilent(into: "/dev/null") { chosen = (driver, "file", false, nil) }
-        case .named(let name):
-            guard available.contains(name) else {
-                Self.release(sequencer: sequencer, event: event)
-                throw .unknownAudioDriver(name: name, available: available)
-            }
-            guard let driver = name == "file" ? openSilent(into: "/dev/null") : open(name) else {
-                Self.release(sequencer: sequencer, event: event)
-                throw .audioDriverFailed(driver: name, log: log?.path)
-            }
-            chosen = (driver, name, name != "file", nil)
-        case .rawFile(let url):
-            if let driver = openSilent(into: url.path) { chosen = (driver, "file", false, nil) }
-        }
-        guard let chosen else {
+        let chosen: (driver: OpaquePointer, name: String, audible: Bool, notice: String?)
+        do throws(AudioError) {
+            // JACK's settings exist only when FluidSynth has the JACK driver.
+            if available.contains("jack") { try fluidSet(settings, "audio.jack.autoconnect", Int32(1)) }
+            chosen = try Self.openDriver(request, available: available, candidates: candidates, log: log,
+                                         open: open, openSilent: openSilent)
+        } catch {
             Self.release(sequencer: sequencer, event: event)
-            throw .audioDriverFailed(driver: "file", log: log?.path)
+            throw error
         }
         self.driver = chosen.driver
         self.driverName = chosen.name
         self.isAudible = chosen.audible
         self.notice = chosen.notice
         AudioLog.note("live output: \(chosen.name)" + (chosen.audible ? "" : " (silent)"))
+    }
+
+    /// Opens the driver `request` asks for: the driver, its name, whether it is heard, and what to tell
+    /// the user when it fell back to silence.
+    private static func openDriver(
+        _ request: AudioDriverRequest, available: [String], candidates: [String], log: URL?,
+        open: (String) throws(AudioError) -> OpaquePointer?,
+        openSilent: (String) throws(AudioError) -> OpaquePointer?
+    ) throws(AudioError) -> (driver: OpaquePointer, name: String, audible: Bool, notice: String?) {
+        switch request {
+        case .automatic:
+            let tried = candidates.filter(available.contains)
+            for name in tried {
+                if let driver = try open(name) { return (driver, name, true, nil) }
+            }
+            if let driver = try openSilent("/dev/null") {
+                let list = tried.isEmpty ? "no sound driver compiled in" : "tried " + tried.joined(separator: ", ")
+                return (driver, "file", false,
+                        "no sound device (\(list)): playing silently, keeping time. Fix: \(soundAdvice)")
+            }
+        case .named(let name) where ["none", "silent", "null"].contains(name.lowercased()):
+            if let driver = try openSilent("/dev/null") { return (driver, "file", false, nil) }
+        case .named(let name):
+            guard available.contains(name) else { throw .unknownAudioDriver(name: name, available: available) }
+            guard let driver = name == "file" ? try openSilent("/dev/null") : try open(name) else {
+                throw .audioDriverFailed(driver: name, log: log?.path)
+            }
+            return (driver, name, name != "file", nil)
+        case .rawFile(let url):
+            if let driver = try openSilent(url.path) { return (driver, "file", false, nil) }
+        }
+        throw .audioDriverFailed(driver: "file", log: log?.path)
     }
 
     private static func release(sequencer: OpaquePointer, event: OpaquePointer) {
@@ -156,8 +165,17 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
             fluid_event_noteoff(event, 0, Int16(clamping: key))
         }
         let tick = UInt32(clamping: Int(max(0, time.rounded())))
-        _ = fluid_sequencer_send_at(sequencer, event, tick, 1)
+        if let error = fluidCheck("fluid_sequencer_send_at", fluid_sequencer_send_at(sequencer, event, tick, 1),
+                                  detail: "\(note) at \(tick) ms") {
+            // The player thread cannot stop for this: count it, and log the 1st, 2nd, 4th, 8th… so that a
+            // sequencer refusing everything does not flood the log.
+            let count = failedSends.add(1, ordering: .relaxed).newValue
+            if count & (count - 1) == 0 { AudioLog.note("\(error) (\(count) events not queued so far)") }
+        }
     }
+
+    /// Note events the sequencer refused to queue (each one a note not heard, or one that never ends).
+    public var failedSendCount: Int { failedSends.load(ordering: .relaxed) }
 
     public func cancelPending() {
         fluid_sequencer_remove_events(sequencer, -1, synthClient, -1)

@@ -53,11 +53,16 @@ public final class Synth: @unchecked Sendable {
         AudioLog.installHandlers()
         try Synth.checkSoundFontFile(soundFont)
         let settings = try fluidMake("new_fluid_settings", new_fluid_settings())
-        fluid_settings_setnum(settings, "synth.sample-rate", wanted.sampleRate)
-        fluid_settings_setint(settings, "synth.reverb.active", wanted.reverb ? 1 : 0)
-        fluid_settings_setint(settings, "synth.chorus.active", wanted.chorus ? 1 : 0)
-        fluid_settings_setint(settings, "synth.polyphony", Int32(wanted.polyphony))
-        fluid_settings_setnum(settings, "synth.gain", wanted.gain)
+        do throws(AudioError) {
+            try fluidSet(settings, "synth.sample-rate", wanted.sampleRate)
+            try fluidSet(settings, "synth.reverb.active", Int32(wanted.reverb ? 1 : 0))
+            try fluidSet(settings, "synth.chorus.active", Int32(wanted.chorus ? 1 : 0))
+            try fluidSet(settings, "synth.polyphony", Int32(clamping: wanted.polyphony))
+            try fluidSet(settings, "synth.gain", wanted.gain)
+        } catch {
+            delete_fluid_settings(settings)
+            throw error
+        }
         guard let synth = new_fluid_synth(settings) else {
             delete_fluid_settings(settings)
             throw .call(name: "new_fluid_synth", detail: "see the audio log")
@@ -70,12 +75,19 @@ public final class Synth: @unchecked Sendable {
                                          reason: "FluidSynth could not parse it as a SoundFont"
                                             + (AudioLog.file.map { " (details in \($0.path))" } ?? "")))
         }
+        // The rate it renders at, as FluidSynth took it.
+        let rate: Double
+        do throws(AudioError) {
+            rate = try fluidNumber(settings, "synth.sample-rate")
+        } catch {
+            delete_fluid_synth(synth)
+            delete_fluid_settings(settings)
+            throw error
+        }
         self.settings = settings
         self.synth = synth
         self.soundFontID = id
         self.soundFont = soundFont
-        var rate = 0.0
-        fluid_settings_getnum(settings, "synth.sample-rate", &rate)
         self.sampleRate = rate
         self.currentProgram = Mutex(wanted.program)
         try select(wanted.program)
@@ -104,18 +116,29 @@ public final class Synth: @unchecked Sendable {
     }
 
     /// Starts MIDI note `key` (0…127) at `velocity` (1…127) on channel 0, from the next rendered block.
+    /// A note FluidSynth cannot start (a key outside 0…127, no instrument) is written to the audio log.
     public func noteOn(_ key: Int, velocity: Int) {
-        _ = fluid_synth_noteon(synth, 0, Int32(clamping: key), Int32(clamping: min(max(velocity, 1), 127)))
+        fluidCallLogged("fluid_synth_noteon",
+                        fluid_synth_noteon(synth, 0, Int32(clamping: key), Int32(clamping: min(max(velocity, 1), 127))),
+                        detail: "key \(key)")
     }
 
-    /// Releases MIDI note `key` on channel 0 (it fades with the instrument's release).
+    /// Releases MIDI note `key` on channel 0 (it fades with the instrument's release). A key outside
+    /// 0…127 is written to the audio log.
     public func noteOff(_ key: Int) {
-        _ = fluid_synth_noteoff(synth, 0, Int32(clamping: key))
+        guard (0...127).contains(key) else {
+            AudioLog.note(AudioError.call(name: "fluid_synth_noteoff", detail: "key \(key) is outside 0…127").description)
+            return
+        }
+        // For a key in range FluidSynth reports failure only when no voice was sounding it (already
+        // released, or cut by all-sounds-off): that is no error.
+        _ = fluid_synth_noteoff(synth, 0, Int32(key))
     }
 
-    /// Silences every voice at once, without release: the panic button.
+    /// Silences every voice at once, without release: the panic button. It cannot throw (it runs from a
+    /// signal handler's queue); a failure is written to the audio log.
     public func allSoundsOff() {
-        _ = fluid_synth_all_sounds_off(synth, -1)
+        fluidCallLogged("fluid_synth_all_sounds_off", fluid_synth_all_sounds_off(synth, -1))
     }
 
     /// Renders `frames` frames as interleaved stereo floats into `buffer` starting at frame `frame`.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Reads files and folders of melodies, encodes every song that fits, and reports what happened.
 public struct CorpusImporter: Sendable {
@@ -109,14 +110,16 @@ public struct CorpusImporter: Sendable {
                 if !report.licenceNotes.contains(trimmed) { report.licenceNotes.append(trimmed) }
             }
         }
-        let results = ResultSlots(count: files.count)
-        let done = Counter()
+        // Each file's result in its own slot (a worker writes only its own indices), and files done so far.
+        let results = Mutex([FileResult?](repeating: nil, count: files.count))
+        let done = Atomic(0)
         let workers = min(concurrency, max(1, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var index = worker
             while index < files.count {
-                results.set(index, importFile(files[index]))
-                let finished = done.increment()
+                let result = importFile(files[index])
+                results.withLock { $0[index] = result }
+                let finished = done.add(1, ordering: .relaxed).newValue
                 progress?(finished, files.count)
                 index += workers
             }
@@ -124,7 +127,7 @@ public struct CorpusImporter: Sendable {
         var tokenSongs: [[TimeStepToken]] = []
         var songs: [EncodedSong] = []
         var skipped: [EncodingSkipReason: Int] = [:]
-        for (index, result) in results.values.enumerated() {
+        for (index, result) in results.withLock({ $0 }).enumerated() {
             guard let result else { continue }
             if let failure = result.failure {
                 report.failures.append(.init(file: files[index].path, reason: failure))
@@ -146,23 +149,4 @@ public struct CorpusImporter: Sendable {
         }
         return EncodedCorpus(name: name, parameters: parameters, vocabulary: vocabulary, songs: songs, report: report)
     }
-}
-
-/// Per-file results filled in by parallel workers. Safe to share: each index is written by exactly one
-/// worker, and the lock orders every write before the read that follows `concurrentPerform`.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [CorpusImporter.FileResult?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: CorpusImporter.FileResult) {
-        lock.lock(); slots[index] = value; lock.unlock()
-    }
-    var values: [CorpusImporter.FileResult?] { lock.lock(); defer { lock.unlock() }; return slots }
-}
-
-/// A shared count, safe because every access holds the lock.
-private final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
 }

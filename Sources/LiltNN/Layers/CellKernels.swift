@@ -5,11 +5,13 @@ import LiltKernelsAVX512
 import LiltKernelsInterface
 
 /// The instruction sets the LSTM cell kernels are built for (the same source compiled three times).
-/// The cell's elementwise math is bit-identical in every build: the same IEEE operations in the same
-/// order (no fused multiply-add), only the vector width differs. The AVX2 and AVX-512 builds also do the
-/// recurrent matrix products, as chains of fused multiply-adds in a fixed order, so those two builds give
-/// bit-identical training and generation; the baseline build leaves the products to OpenBLAS (rounding
-/// differs there in the last bits).
+/// The cell's elementwise math (σ, tanh, the state update and its backward) runs the same operations in
+/// the same order in every build. Where a step is a · b + c (`multiplyAdd`: in the exponential's range
+/// reduction and polynomial, in tanh x = 2σ(2x) − 1, in c = f ⊙ c₋ + i ⊙ g, and in the backward's ∂c,
+/// 1 − tanh² c and 1 − g²) the AVX2 and AVX-512 builds (`LILT_FMA`) do one fused multiply-add, rounded
+/// once, and the baseline build a multiply and an add, rounded twice. The AVX2 and AVX-512 builds also do the recurrent matrix products, as chains
+/// of fused multiply-adds in a fixed order, so those two builds give bit-identical training and generation;
+/// the baseline build leaves the products to OpenBLAS, and its results differ from theirs in the last bits.
 public enum KernelInstructionSet: String, CaseIterable, Sendable {
     case baseline = "x86-64"
     case avx2 = "AVX2"
