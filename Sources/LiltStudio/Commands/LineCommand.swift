@@ -97,10 +97,10 @@ extension LineCommand {
         LineCommandSpec(names: ["title"], usage: ":title TEXT", summary: "the title") { .title($0.text) },
         LineCommandSpec(names: ["new"], usage: ":new", summary: "a new empty session (u brings the old one back)") { _ in .new },
         LineCommandSpec(names: ["help", "h", "?"], usage: ":help", summary: "this help") { _ in .help },
-        LineCommandSpec(names: ["train"], usage: ":train  :train stop", summary: "start / pause, or stop training") {
+        LineCommandSpec(names: ["train"], usage: ":train [NAME 2x256|stop]",
+                        summary: "start / pause; corpus, layers x units; stop") {
             .train(try TrainRequest.parse($0.text))
         },
-        LineCommandSpec(names: [], usage: ":train NAME 2x256", summary: "train on corpus NAME, layers x units") { _ in .train(.toggle) },
         LineCommandSpec(names: ["corpora", "corpus"], usage: ":corpora", summary: "the corpora there are to train on") { _ in .corpora },
     ]
 

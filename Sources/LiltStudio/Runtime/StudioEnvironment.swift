@@ -18,6 +18,7 @@ public struct StudioEnvironment: Sendable {
     public var background = BackgroundWork.threads
     /// Where relative paths typed on the `:` line start.
     public var workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    public var homeDirectory = FileManager.default.homeDirectoryForCurrentUser
     /// The SoundFont WAV export renders with (nil: WAV export says it needs one).
     public var soundFont: URL?
     /// Where the open session is autosaved (nil: no autosave, as in tests).

@@ -49,6 +49,7 @@ public final class StudioRuntime {
         state.keyMap = keyMap
         state.screen = terminal.size
         state.workingDirectory = environment.workingDirectory
+        state.homeDirectory = environment.homeDirectory
         state.modelName = environment.modelName
         state.corpusName = environment.corpusName
         state.canRenderWAV = environment.soundFont != nil

@@ -20,8 +20,9 @@ public struct StudioState: Sendable {
     public var savedSession: ComposingSession?
     /// The session's file, once saved or opened.
     public var file: URL?
-    /// Where relative paths typed on the `:` line start.
+    /// Where relative paths typed on the `:` line start, and what `~` stands for in them.
     public var workingDirectory = URL(fileURLWithPath: "/")
+    public var homeDirectory = URL(fileURLWithPath: "/")
 
     // MARK: Entering notes
     public var mode = StudioMode.normal

@@ -72,9 +72,10 @@ extension StudioState {
         }
     }
 
-    /// A path typed by the user: relative to the working folder, `~` expanded.
+    /// A path typed by the user: relative to the working folder, `~` the home folder.
     func url(_ path: String) -> URL {
-        let expanded = (path as NSString).expandingTildeInPath
+        var expanded = path
+        if path == "~" || path.hasPrefix("~/") { expanded = homeDirectory.path + path.dropFirst() }
         return URL(fileURLWithPath: expanded, relativeTo: URL(fileURLWithPath: workingDirectory.path, isDirectory: true))
             .standardizedFileURL
     }
