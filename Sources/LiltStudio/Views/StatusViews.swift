@@ -138,10 +138,12 @@ public enum ControlsView {
                 canvas.put(cell < fill ? glyphs.sliderFull : glyphs.sliderEmpty, x: x + nameWidth + 1 + cell, y: y,
                            style: cell < fill ? barStyle : CellStyle(foreground: .brightBlack))
             }
-            let value = slider.label(in: state.session.controls)
+            // A value too long for its room (an instrument's name) ends in an ellipsis.
+            let room = rect.x + (column + 1) * columnWidth - (x + nameWidth + barWidth + 2)
+            var value = slider.label(in: state.session.controls)
+            if value.count > room, room > 1 { value = String(value.prefix(room - 1)) + (state.unicode ? "…" : "~") }
             canvas.write(value, x: x + nameWidth + barWidth + 2, y: y,
-                         style: focused ? CellStyle(foreground: .brightYellow, bold: true) : .plain,
-                         maxWidth: rect.x + (column + 1) * columnWidth - (x + nameWidth + barWidth + 2))
+                         style: focused ? CellStyle(foreground: .brightYellow, bold: true) : .plain, maxWidth: room)
         }
     }
 }
