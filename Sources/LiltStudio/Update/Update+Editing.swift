@@ -128,20 +128,20 @@ extension StudioState {
     }
 
     mutating func undo() -> [StudioEffect] {
-        guard let label = history.undo(&session) else {
-            message = StudioMessage("nothing to undo")
-            return []
-        }
-        message = StudioMessage("undid \(label)")
-        return afterChange() + playerFollowsControls()
+        stepped(history.undo(&session), done: "undid", nothing: "nothing to undo")
     }
 
     mutating func redo() -> [StudioEffect] {
-        guard let label = history.redo(&session) else {
-            message = StudioMessage("nothing to redo")
+        stepped(history.redo(&session), done: "redid", nothing: "nothing to redo")
+    }
+
+    /// After an undo or redo (`label`: the edit it took back or did again, nil: there was none).
+    private mutating func stepped(_ label: String?, done: String, nothing: String) -> [StudioEffect] {
+        guard let label else {
+            message = StudioMessage(nothing)
             return []
         }
-        message = StudioMessage("redid \(label)")
+        message = StudioMessage("\(done) \(label)")
         return afterChange() + playerFollowsControls()
     }
 
