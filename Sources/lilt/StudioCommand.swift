@@ -44,20 +44,11 @@ struct StudioCommand: ParsableCommand {
             // A file that cannot be read is reported in the studio, which opens empty: work can go on.
             let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
             do {
-                if url.pathExtension == SessionFile.pathExtension {
-                    if FileManager.default.fileExists(atPath: url.path) {
-                        session = try SessionFile.load(url)
-                    } else {
-                        notices.append("new session: :w saves it as \(url.lastPathComponent)")
-                    }
+                if url.pathExtension == SessionFile.pathExtension, !FileManager.default.fileExists(atPath: url.path) {
+                    notices.append("new session: :w saves it as \(url.lastPathComponent)")
                     sessionFile = url
                 } else {
-                    let melodies = try MusicFile.read(url)
-                    if let melody = melodies.first(where: { $0.notes.contains { !$0.isRest } }) {
-                        session = ComposingSession(melody: melody)
-                    } else {
-                        notices.append("\(file): no notes in it")
-                    }
+                    (session, sessionFile) = try SessionFile.open(url)
                 }
             } catch {
                 notices.append("\(error)")
@@ -89,7 +80,7 @@ struct StudioCommand: ParsableCommand {
         AudioLog.captureStandardError()
         var environment = StudioEnvironment(
             output: audio.output, soundFont: audio.soundFont, autosave: Autosave(locations: locations),
-            audioName: audio.name, modelName: nil,
+            audioName: audio.name,
             corpusName: corpus, notice: notices.isEmpty ? nil : notices.joined(separator: "; "), modelURL: modelURL)
         environment.training = TrainingSetup(locations: locations, corporaFolder: TrainCommand.corporaFolder(), corpus: corpus)
         let code: Int32

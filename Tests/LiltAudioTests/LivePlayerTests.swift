@@ -168,9 +168,7 @@ func liveMatchesOffline() throws {
     output.close()
     let origin_ = try #require(origin)
 
-    let bytes = try Data(contentsOf: raw)
-    let pcm = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
-    let live = RenderedAudio(sampleRate: 44_100, samples: pcm.map { Float(Int16(littleEndian: $0)) / 32768 })
+    let live = try rawAudio(raw)
     let liveReport = RenderExpectation(melody: melody, tempo: 150, offset: origin_ / 1000).check(live)
     #expect(liveReport.problems.isEmpty, "\(liveReport.problems)")
     let offsetOnsets = offlineReport.detectedOnsets.map { $0 + origin_ / 1000 }
@@ -214,9 +212,7 @@ func liveTempoChangeAndAppend() throws {
     let origin = try #require(before)
     #expect(changedAt < 1.9, "the change came too late to test: \(changedAt)")
 
-    let bytes = try Data(contentsOf: raw)
-    let pcm = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
-    let audio = RenderedAudio(sampleRate: 44_100, samples: pcm.map { Float(Int16(littleEndian: $0)) / 32768 })
+    let audio = try rawAudio(raw)
     let mono = audio.mono()
     let heard = AudioAnalysis.onsets(mono, sampleRate: 44_100)
     let all = melody.notes + added
@@ -276,4 +272,58 @@ func openNoteBeforeItStartsAndOnPause() {
     player.pump()
     let offs = output.events.filter { !$0.event.isNoteOn && $0.event.key == 64 }
     #expect(offs.map(\.time) == [2000])
+}
+
+@Test("Replacing the melody while it plays keeps the playhead, lets the sounding note ring, and plays the new notes")
+func replaceWhilePlaying() {
+    let clock = ManualPlaybackClock()
+    let output = SilentOutput(clock: clock)
+    let player = LivePlayer(output: output, melody: Melody.sequence([(60, 2), (62, 1), (64, 1)], tempo: 120),
+                            pacing: .manual, lookahead: 150)
+    player.play()
+    advance(player, clock, by: 600)   // 60 sounds from 0 to 1000 ms
+    player.replace(Melody.sequence([(60, 2), (67, 1), (69, 1)], tempo: 120), tempo: 120)
+    player.pump()
+    #expect(player.state == .playing)
+    #expect(abs(player.position - 1.2) < 0.001)
+    advance(player, clock, by: 1300)   // to quarter note 3.8
+    #expect(noteOns(output).map(\.key) == [60, 67, 69], "60 is not started again; the new notes play")
+    #expect(noteOns(output).map(\.time) == [0, 1000, 1500])
+    let offs = output.played.filter { !$0.event.isNoteOn }
+    #expect(offs.first.map { [$0.event.key, Int($0.time)] } == [60, 1000], "60 rings to its own end")
+    // Paused, a replacement keeps the playhead where it paused.
+    player.pause()
+    player.replace(Melody.sequence([(72, 4)], tempo: 120), tempo: 120)
+    #expect(player.state == .paused && abs(player.position - 3.8) < 0.01)
+}
+
+@Test("A note sounded now (an audition) plays at once through the real synth, at its pitch, and stops when released",
+      .enabled(if: hasFluidR3))
+func soundNowThroughTheSynth() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let raw = folder.appendingPathComponent("audition.raw")
+    let output = try FluidSynthOutput(synth: try Synth(soundFont: fluidR3, settings: dryPiano), request: .rawFile(raw))
+    Thread.sleep(forTimeInterval: 0.1)
+    let pressed = output.clock.milliseconds
+    output.sound(.noteOn(key: 69, velocity: 90))
+    Thread.sleep(forTimeInterval: 0.4)
+    let released = output.clock.milliseconds
+    output.sound(.noteOff(key: 69))
+    Thread.sleep(forTimeInterval: 0.8)
+    output.close()
+
+    let mono = try rawAudio(raw).mono()
+    let onsets = AudioAnalysis.onsets(mono, sampleRate: 44_100)
+    #expect(onsets.count == 1, "one note: \(onsets.map(fmt))")
+    let onset = try #require(onsets.first)
+    // The synth renders in blocks: the note starts with the next block after the call.
+    #expect(onset >= pressed / 1000 - 0.002 && onset <= pressed / 1000 + 0.030, "onset \(fmt(onset)) s, pressed \(fmt(pressed / 1000)) s")
+    let start = Int((onset + 0.05) * 44_100)
+    let pitch = try #require(AudioAnalysis.fundamental(mono[start..<(start + 4096)], sampleRate: 44_100))
+    #expect(abs(pitch / 440 - 1) < 0.01, "A4 sounds at \(pitch) Hz")
+    // Released: the piano's release dies away well within half a second.
+    let end = Int((released / 1000 + 0.5) * 44_100)
+    let loud = AudioAnalysis.rms(mono, start..<(start + 4096))
+    #expect(AudioAnalysis.rms(mono, end..<min(mono.count, end + 4096)) < loud * 0.05)
 }

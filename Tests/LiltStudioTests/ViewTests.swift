@@ -148,6 +148,15 @@ func helpListsEveryBinding() {
     #expect(rows.contains { $0.contains(":export FILE") })
 }
 
+@Test("every line of the help, keys and : commands alike, fits its column whole")
+func helpLinesFit() {
+    for line in HelpOverlay.lines(for: .standard) {
+        guard let keys = line.keys else { continue }
+        let room = HelpOverlay.columnWidth - max(HelpOverlay.keyWidth, keys.count + 1)
+        #expect(line.text.count <= room, "\(keys) — \(line.text) is cut")
+    }
+}
+
 @Test("a help overlay taller than the screen scrolls")
 func helpScrolls() {
     var state = threeNotes()

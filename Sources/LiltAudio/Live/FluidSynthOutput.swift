@@ -36,6 +36,7 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     let synthClient: fluid_seq_id_t
     let event: OpaquePointer
     private var driver: OpaquePointer?
+    /// Note events the sequencer refused to queue, for the audio log.
     private let failedSends = Atomic(0)
     /// The driver in use ("pulseaudio", "alsa", "file").
     public let driverName: String
@@ -173,9 +174,6 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
             if count & (count - 1) == 0 { AudioLog.note("\(error) (\(count) events not queued so far)") }
         }
     }
-
-    /// Note events the sequencer refused to queue (each one a note not heard, or one that never ends).
-    public var failedSendCount: Int { failedSends.load(ordering: .relaxed) }
 
     public func cancelPending() {
         fluid_sequencer_remove_events(sequencer, -1, synthClient, -1)

@@ -124,6 +124,15 @@ public final class LivePlayer: Sendable {
         engine.command { $0.load(notes, tempo: tempo, stopsAtEnd: !endless, now: $1) }
     }
 
+    /// Replaces the melody with a new version of it (an edit while it plays): the playhead, the state and
+    /// the tempo's time line stay, the note sounding now rings on to its end, and the new notes play from
+    /// the playhead. Stopped or finished, it is `load`.
+    public func replace(_ melody: Melody, tempo: Double? = nil) {
+        let notes = PlayerEngine.playerNotes(melody.notes)
+        let tempo = tempo ?? melody.playbackTempo
+        engine.command { $0.replace(notes, tempo: tempo, now: $1) }
+    }
+
     /// Chooses the General MIDI instrument.
     public func setProgram(_ program: GMProgram) throws(AudioError) {
         try engine.output.setProgram(program)
@@ -365,6 +374,21 @@ struct PlayerCore {
         self.notes = notes
         self.tempo = tempo
         self.stopsAtEnd = stopsAtEnd
+    }
+
+    mutating func replace(_ notes: [PlayerNote], tempo: Double, now: Double) {
+        switch state {
+        case .playing:
+            let playhead = timeline.position(at: now)
+            self.notes = notes
+            self.tempo = tempo
+            restart(at: playhead, now: now, sounding: .keep)
+        case .paused:
+            self.notes = notes
+            self.tempo = tempo
+        case .stopped, .finished:
+            load(notes, tempo: tempo, stopsAtEnd: stopsAtEnd, now: now)
+        }
     }
 
     /// Rebuilds the queue so playback goes on from `position` at `now`.

@@ -40,7 +40,6 @@ public final class SilentOutput: NoteOutput {
         var silenced: [Double] = []
         var sounded: [ScheduledNoteEvent] = []
         var program = GMProgram.acousticGrandPiano
-        var closed = false
     }
     private let state = Mutex(State())
     public let clock: any PlaybackClock
@@ -72,12 +71,11 @@ public final class SilentOutput: NoteOutput {
 
     public func sound(_ event: NoteEvent) {
         let now = clock.milliseconds
-        state.withLock { if !$0.closed { $0.sounded.append(ScheduledNoteEvent(time: now, event: event)) } }
+        state.withLock { $0.sounded.append(ScheduledNoteEvent(time: now, event: event)) }
     }
 
-    public func close() {
-        state.withLock { $0.closed = true }
-    }
+    /// Nothing to stop: the silent output plays no sound.
+    public func close() {}
 
     /// Every event still queued or already due, in time order (note-offs first at equal times).
     public var events: [ScheduledNoteEvent] {
@@ -96,8 +94,6 @@ public final class SilentOutput: NoteOutput {
 
     /// The events played now through `sound(_:)`, with the clock's time then.
     public var sounded: [ScheduledNoteEvent] { state.withLock { $0.sounded } }
-    /// Whether `close()` was called.
-    public var isClosed: Bool { state.withLock { $0.closed } }
     /// When `silence()` was called, in milliseconds on the clock.
     public var silencedAt: [Double] { state.withLock { $0.silenced } }
     /// The instrument last chosen.

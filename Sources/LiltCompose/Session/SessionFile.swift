@@ -7,12 +7,15 @@ public enum SessionError: Error, CustomStringConvertible, Equatable {
     case invalid(file: String, place: String, reason: String)
     case unwritable(file: String, reason: String)
     case newerFormat(file: String, format: Int)
+    /// A melody file opened as a session holds no melody with a note.
+    case noNotes(file: String)
 
     public var description: String {
         switch self {
         case .unreadable(let file, let reason): "\(file): cannot be read: \(reason)"
         case .invalid(let file, let place, let reason): "\(file): not a Lilt session (\(place)): \(reason)"
         case .unwritable(let file, let reason): "\(file): cannot be written: \(reason)"
+        case .noNotes(let file): "\(file): no notes in it"
         case .newerFormat(let file, let format):
             "\(file): session format \(format) is newer than this Lilt reads (\(ComposingSession.formatVersion))"
         }
@@ -64,6 +67,17 @@ public enum SessionFile {
             }
         }
         return session
+    }
+
+    /// Opens `url` as a session: a session file (`.lilt`) as it was saved, or a melody file (kern, ABC,
+    /// MIDI, JSON) as a new session whose seed is its first melody with a note. `file` is where the session
+    /// saves (the session file; nil for a melody file).
+    public static func open(_ url: URL) throws -> (session: ComposingSession, file: URL?) {
+        if url.pathExtension == pathExtension { return (try load(url), url) }
+        guard let melody = try MusicFile.read(url).first(where: { $0.notes.contains { !$0.isRest } }) else {
+            throw SessionError.noNotes(file: url.lastPathComponent)
+        }
+        return (ComposingSession(melody: melody), nil)
     }
 
     /// Reads the session at `url`.

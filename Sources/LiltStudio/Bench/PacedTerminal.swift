@@ -33,7 +33,7 @@ final class PacedTerminal: Terminal {
     func present(_ canvas: Canvas) {
         frames += 1
         if let sent = awaiting {
-            keyToScreen.append(StudioBenchmark.milliseconds(ContinuousClock.now - sent))
+            keyToScreen.append((ContinuousClock.now - sent).milliseconds)
             awaiting = nil
         }
     }

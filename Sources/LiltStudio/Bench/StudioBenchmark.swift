@@ -59,7 +59,7 @@ public enum StudioBenchmark {
             state.playback = PlaybackSnapshot(isPlaying: true, position: Double(index) * 0.25)
             let start = clock.now
             StudioView.draw(state, on: &canvas)
-            frame.append(milliseconds(clock.now - start))
+            frame.append((clock.now - start).milliseconds)
         }
 
         var progress = TrainingProgress(title: "2×128 LSTM on essen-abc", vocabularySize: 40, totalEpochs: 40)
@@ -78,7 +78,7 @@ public enum StudioBenchmark {
             state.playback = PlaybackSnapshot(isPlaying: true, position: Double(index) * 0.25)
             let start = clock.now
             StudioView.draw(state, on: &canvas)
-            withTraining.append(milliseconds(clock.now - start))
+            withTraining.append((clock.now - start).milliseconds)
         }
 
         let terminal = MemoryTerminal(width: size.width, height: size.height)
@@ -89,7 +89,7 @@ public enum StudioBenchmark {
             let start = clock.now
             app.handle(.key(index % 40 < 20 ? .right : .left))
             app.draw()
-            keys.append(milliseconds(clock.now - start))
+            keys.append((clock.now - start).milliseconds)
         }
         return Figures(size: size, notes: session.notes.count, frame: frame.sorted(),
                        frameWithTraining: withTraining.sorted(), keyToScreen: keys.sorted())
@@ -192,9 +192,5 @@ public enum StudioBenchmark {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    private static func seconds(_ duration: Duration) -> Double { milliseconds(duration) / 1000 }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
+    private static func seconds(_ duration: Duration) -> Double { duration.milliseconds / 1000 }
 }

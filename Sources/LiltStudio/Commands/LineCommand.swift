@@ -21,7 +21,7 @@ public enum LineCommand: Equatable, Sendable {
     case corpora
 
     /// The help overlay's lines: usage and summary of each command, in the table's order.
-    public static var summaries: [(String, String)] { table.map { ($0.usage, $0.summary) } }
+    public static var summaries: [(String, String)] { table.flatMap(\.help) }
 }
 
 /// Why a `:` command was not understood.
@@ -29,13 +29,19 @@ public struct LineCommandError: Error, CustomStringConvertible, Equatable {
     public var description: String
 }
 
-/// One entry of the `:` command table: the names it answers to, how help shows it, and how its argument
-/// is read.
+/// One entry of the `:` command table: the names it answers to, how help shows it (usage and summary, a
+/// line or two), and how its argument is read.
 public struct LineCommandSpec: Sendable {
     public var names: [String]
-    public var usage: String
-    public var summary: String
+    public var help: [(usage: String, summary: String)]
     let read: @Sendable (_ argument: LineArgument) throws -> LineCommand
+
+    init(names: [String], usage: String, summary: String, more: [(String, String)] = [],
+         read: @escaping @Sendable (_ argument: LineArgument) throws -> LineCommand) {
+        self.names = names
+        help = [(usage, summary)] + more
+        self.read = read
+    }
 }
 
 /// The words after a command's name, with the readers every command shares.
@@ -66,8 +72,8 @@ extension LineCommand {
         LineCommandSpec(names: ["q", "quit"], usage: ":q", summary: "quit (asks when unsaved)") { _ in .quit },
         LineCommandSpec(names: ["q!", "quit!"], usage: ":q!", summary: "quit, discarding changes") { _ in .forceQuit },
         LineCommandSpec(names: ["e", "o", "open", "edit"], usage: ":open FILE",
-                        summary: "open a session or a .krn .abc .mid file") { .open(try $0.need("a file name")) },
-        LineCommandSpec(names: ["export"], usage: ":export FILE", summary: "write .mid .musicxml .abc .krn .wav") {
+                        summary: "a .lilt, .krn, .abc, .mid file") { .open(try $0.need("a file name")) },
+        LineCommandSpec(names: ["export"], usage: ":export FILE", summary: ".mid .musicxml .abc .krn .wav") {
             .export(try $0.need("a file name (.mid .musicxml .abc .krn .wav)"))
         },
         LineCommandSpec(names: ["tempo"], usage: ":tempo N", summary: "quarter notes per minute") { argument in
@@ -76,10 +82,10 @@ extension LineCommand {
             }
             return .tempo(value)
         },
-        LineCommandSpec(names: ["program", "instrument"], usage: ":program N|NAME", summary: "General MIDI instrument 1-128") {
+        LineCommandSpec(names: ["program", "instrument"], usage: ":program N|NAME", summary: "instrument: GM 1-128 or name") {
             .program(try $0.need("a General MIDI number 1-128 or a name"))
         },
-        LineCommandSpec(names: ["transpose"], usage: ":transpose N", summary: "the selection (or all) by N semitones") {
+        LineCommandSpec(names: ["transpose"], usage: ":transpose N", summary: "selection (or all), semitones") {
             .transpose(try $0.integer("a number of semitones"))
         },
         LineCommandSpec(names: ["octave"], usage: ":octave N", summary: "the piano's octave 0-8") { argument in
@@ -95,13 +101,13 @@ extension LineCommand {
             return .meter(parts[0], parts[1])
         },
         LineCommandSpec(names: ["title"], usage: ":title TEXT", summary: "the title") { .title($0.text) },
-        LineCommandSpec(names: ["new"], usage: ":new", summary: "a new empty session (u brings the old one back)") { _ in .new },
+        LineCommandSpec(names: ["new"], usage: ":new", summary: "a new session (u undoes it)") { _ in .new },
         LineCommandSpec(names: ["help", "h", "?"], usage: ":help", summary: "this help") { _ in .help },
-        LineCommandSpec(names: ["train"], usage: ":train [NAME 2x256|stop]",
-                        summary: "start / pause; corpus, layers x units; stop") {
+        LineCommandSpec(names: ["train"], usage: ":train", summary: "start / pause training (t)",
+                        more: [(":train NAME 2x256", "a corpus; layers x units"), (":train stop", "stop training")]) {
             .train(try TrainRequest.parse($0.text))
         },
-        LineCommandSpec(names: ["corpora", "corpus"], usage: ":corpora", summary: "the corpora there are to train on") { _ in .corpora },
+        LineCommandSpec(names: ["corpora", "corpus"], usage: ":corpora", summary: "corpora there are to train on") { _ in .corpora },
     ]
 
     /// Reads a `:` command line (without the colon).

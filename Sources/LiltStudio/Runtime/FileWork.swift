@@ -14,16 +14,11 @@ enum FileWork {
         }
     }
 
-    /// Reads a session file, or the first melody with notes of a melody file (as a new session's seed).
+    /// Reads a session file, or a melody file as a new session (`SessionFile.open`).
     static func open(_ url: URL) -> StudioEvent {
         do {
-            if url.pathExtension == SessionFile.pathExtension {
-                return .opened(try SessionFile.load(url), file: url, name: url.lastPathComponent)
-            }
-            guard let melody = try MusicFile.read(url).first(where: { $0.notes.contains { !$0.isRest } }) else {
-                return .openFailed("\(url.lastPathComponent): no notes in it")
-            }
-            return .opened(ComposingSession(melody: melody), file: nil, name: url.lastPathComponent)
+            let opened = try SessionFile.open(url)
+            return .opened(opened.session, file: opened.file, name: url.lastPathComponent)
         } catch {
             return .openFailed("\(error)")
         }

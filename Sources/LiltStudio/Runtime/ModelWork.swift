@@ -4,13 +4,14 @@ import LiltMusic
 
 /// What the model does for the studio, run in the background: load, generate, predict.
 enum ModelWork {
-    /// Loads the model at `url` and names it (a model's folder names it when the file is `best.safetensors`).
-    static func load(_ url: URL) -> StudioEvent {
+    /// Loads the model at `url` and names it (a model's folder names it when the file is `best.safetensors`);
+    /// `quiet`: swapped in without a message (a training run's new best model).
+    static func load(_ url: URL, quiet: Bool) -> StudioEvent {
         do {
             let model = try MusicModel.load(from: url)
             let name = url.lastPathComponent == "best.safetensors"
                 ? url.deletingLastPathComponent().lastPathComponent : url.lastPathComponent
-            return .modelLoaded(LoadedModel(model: model, name: name), quiet: false)
+            return .modelLoaded(LoadedModel(model: model, name: name), quiet: quiet)
         } catch {
             return .modelFailed("\(error)")
         }
@@ -36,8 +37,7 @@ enum ModelWork {
         } catch {
             result.error = "\(error)"
         }
-        let elapsed = clock.now - started
-        result.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        result.milliseconds = (clock.now - started).milliseconds
         return result
     }
 

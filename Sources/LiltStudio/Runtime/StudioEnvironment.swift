@@ -4,7 +4,7 @@ import LiltCompose
 import LiltNN
 
 /// What the studio runs with, wired by the `lilt` command: the note output (a synth or the silent output),
-/// the SoundFont for WAV export, where to autosave, and what to call the model and corpus. Tests give it a
+/// the SoundFont for WAV export, where to autosave, the model to load and the corpus to name. Tests give it a
 /// clock they move, manual pacing and background work they run by hand.
 public struct StudioEnvironment: Sendable {
     public var output: any NoteOutput
@@ -25,7 +25,6 @@ public struct StudioEnvironment: Sendable {
     public var autosave: Autosave?
     /// How the status line names the audio ("pulseaudio", "no audio").
     public var audioName: String
-    public var modelName: String?
     /// The model file to compose with (loaded in the background at start).
     public var modelURL: URL?
     /// Where training finds corpora (the encoded corpus store, and the folder the default corpus is
@@ -38,14 +37,13 @@ public struct StudioEnvironment: Sendable {
     public var autosaveDelay: Double
 
     public init(output: any NoteOutput = SilentOutput(), soundFont: URL? = nil, autosave: Autosave? = nil,
-                audioName: String? = nil, modelName: String? = nil, corpusName: String? = nil, notice: String? = nil,
+                audioName: String? = nil, corpusName: String? = nil, notice: String? = nil,
                 autosaveDelay: Double = 2, modelURL: URL? = nil) {
         self.modelURL = modelURL
         self.output = output
         self.soundFont = soundFont
         self.autosave = autosave
         self.audioName = audioName ?? (output.isAudible ? output.name : "no audio")
-        self.modelName = modelName
         self.corpusName = corpusName
         self.notice = notice
         self.autosaveDelay = autosaveDelay

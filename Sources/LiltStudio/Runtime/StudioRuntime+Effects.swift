@@ -18,11 +18,7 @@ extension StudioRuntime {
             // A best model is swapped in quietly; a run that wrote none yet leaves the model as it is.
             if quiet, !FileManager.default.fileExists(atPath: url.path) { return }
             inbox.started()
-            work.run(on: .model) {
-                var event = ModelWork.load(url)
-                if quiet, case .modelLoaded(let loaded, _) = event { event = .modelLoaded(loaded, quiet: true) }
-                inbox.finished(event)
-            }
+            work.run(on: .model) { inbox.finished(ModelWork.load(url, quiet: quiet)) }
         case .generate(let request, let model):
             inbox.started()
             work.run(on: .model) { inbox.finished(.generated(ModelWork.generate(request, model: model.model))) }
@@ -70,11 +66,7 @@ extension StudioRuntime {
         do throws(AudioError) {
             switch command {
             case .load(let melody, let tempo): player.load(melody, tempo: tempo)
-            case .replace(let melody, let tempo):
-                let status = player.status
-                player.load(melody, tempo: tempo)
-                if status.state == .playing || status.state == .paused { player.seek(to: status.position) }
-                if status.state == .playing { player.play() }
+            case .replace(let melody, let tempo): player.replace(melody, tempo: tempo)
             case .play: player.play()
             case .pause: player.pause()
             case .stop: player.stop()
@@ -110,13 +102,11 @@ extension StudioRuntime {
 
     /// Stops the writer (its last notes are posted as it ends) and the player, then says it stopped.
     private func stopLive(keep: Bool) {
-        let provenance = live.flatMap { live -> String? in
-            live.stop()
-            return live.provenance?.json
-        }
+        live?.stop()
+        let provenance = live?.provenance?.json ?? #"{"source":"live"}"#
         live = nil
         player.stop()
-        inbox.post(.liveStopped(keep: keep, provenance: provenance ?? #"{"source":"live"}"#))
+        inbox.post(.liveStopped(keep: keep, provenance: provenance))
     }
 
     // MARK: Training

@@ -50,7 +50,6 @@ public final class StudioRuntime {
         state.screen = terminal.size
         state.workingDirectory = environment.workingDirectory
         state.homeDirectory = environment.homeDirectory
-        state.modelName = environment.modelName
         state.corpusName = environment.corpusName
         state.canRenderWAV = environment.soundFont != nil
         state.autosaveDelay = environment.autosave != nil ? environment.autosaveDelay : nil

@@ -64,14 +64,6 @@ public struct TrainingStart: Sendable, Equatable {
     public var totalEpochs: Int?
     public var minutes: Double?
     public var modelURL: URL
-
-    public init(title: String, vocabularySize: Int, totalEpochs: Int?, minutes: Double?, modelURL: URL) {
-        self.title = title
-        self.vocabularySize = vocabularySize
-        self.totalEpochs = totalEpochs
-        self.minutes = minutes
-        self.modelURL = modelURL
-    }
 }
 
 /// What the user asked the model for.
@@ -98,19 +90,10 @@ public struct GenerationRequest: Sendable, Equatable {
 /// What came back: one list of notes per take (from `start` on) with its provenance, or why not.
 public struct GenerationResult: Sendable {
     public var request: GenerationRequest
-    public var takes: [[SessionNote]]
-    public var provenance: [String]
-    public var milliseconds: Double
+    public var takes: [[SessionNote]] = []
+    public var provenance: [String] = []
+    public var milliseconds = 0.0
     public var error: String?
-
-    public init(request: GenerationRequest, takes: [[SessionNote]] = [], provenance: [String] = [],
-                milliseconds: Double = 0, error: String? = nil) {
-        self.request = request
-        self.takes = takes
-        self.provenance = provenance
-        self.milliseconds = milliseconds
-        self.error = error
-    }
 }
 
 /// Why the model gives no odds or notes here.

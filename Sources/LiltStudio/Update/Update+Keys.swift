@@ -84,7 +84,7 @@ extension StudioState {
     }
 
     /// Carries out one command of the key map, by area.
-    public mutating func perform(_ command: Command) -> [StudioEffect] {
+    mutating func perform(_ command: Command) -> [StudioEffect] {
         switch command {
         case .playPause: return playPause()
         case .stop: return stop()

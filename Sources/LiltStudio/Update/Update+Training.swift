@@ -26,7 +26,10 @@ extension StudioState {
             message = StudioMessage("training resumed where it paused")
             return [.resumeTraining]
         }
-        if isTraining { return [] }   // the corpus is being prepared
+        if isTraining {
+            message = StudioMessage("the corpus is still being prepared: training starts in a moment")
+            return []
+        }
         guard let choice = currentTrainingChoice else {
             message = StudioMessage("training is not available here", isError: true)
             return []

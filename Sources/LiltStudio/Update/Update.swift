@@ -22,6 +22,7 @@ extension StudioState {
         case .recovered(let recovered): effects = offer(recovered)
         case .modelLoaded(let loaded, let quiet): effects = modelLoaded(loaded, quiet: quiet)
         case .modelFailed(let reason):
+            modelExpected = false
             message = StudioMessage(reason, isError: true)
             effects = []
         case .generated(let result): effects = generated(result)
@@ -54,11 +55,6 @@ extension StudioState {
         effects += askForPrediction()
         scrollIntoView()
         return effects
-    }
-
-    /// Carries out a series of events, as the runtime would, and returns every effect (tests and stories).
-    public mutating func update(_ events: [StudioEvent]) -> [StudioEffect] {
-        events.flatMap { update($0) }
     }
 
     /// A timer the update set is due.

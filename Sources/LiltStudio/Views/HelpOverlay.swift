@@ -17,6 +17,8 @@ public enum HelpOverlay {
     }
 
     public static let keyWidth = 16
+    /// One column: keys, then the summary.
+    public static let columnWidth = 46
 
     public static func draw(keyMap: KeyMap, scroll: Int, unicode: Bool, in rect: Rect, on canvas: inout Canvas) {
         let box = rect.inset(by: 1)
@@ -26,7 +28,6 @@ public enum HelpOverlay {
         canvas.write(" Keys - ? or Esc closes, j/k scroll ", x: box.x + 2, y: box.y, style: CellStyle(foreground: .brightWhite, bold: true))
         let inner = Rect(x: box.x + 2, y: box.y + 1, width: box.width - 4, height: box.height - 2)
         let all = lines(for: keyMap)
-        let columnWidth = 46
         let columns = max(1, min(3, (inner.width + 1) / (columnWidth + 1)))
         let rowsPerColumn = max(1, inner.height)
         let perPage = rowsPerColumn * columns

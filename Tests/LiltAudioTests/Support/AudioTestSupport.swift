@@ -15,6 +15,13 @@ func temporaryFolder(_ name: String = #function) throws -> URL {
     return folder
 }
 
+/// What the file driver wrote to `url`: raw 16-bit little-endian stereo at 44.1 kHz.
+func rawAudio(_ url: URL) throws -> RenderedAudio {
+    let bytes = try Data(contentsOf: url)
+    let pcm = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+    return RenderedAudio(sampleRate: 44_100, samples: pcm.map { Float(Int16(littleEndian: $0)) / 32768 })
+}
+
 /// Settings for analysable renders: piano (sharp attacks), no reverb tail smearing rests.
 let dryPiano = SynthSettings(program: .acousticGrandPiano, reverb: false, chorus: false)
 

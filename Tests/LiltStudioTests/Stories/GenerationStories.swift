@@ -29,6 +29,10 @@ func noModelYet() {
     state.modelExpected = true
     _ = state.press("c")
     #expect(state.message?.text == "the model is still loading")
+    // A model that could not be loaded is not loading any more: c says how to get one again.
+    _ = state.update(.modelFailed("/m/tiny.safetensors: not a safetensors file"))
+    _ = state.press("c")
+    #expect(state.message?.text.contains("lilt train") == true)
 }
 
 @Test("c asks for a continuation of the notes before the cursor; it comes back into the melody, undoably")
