@@ -3,12 +3,12 @@ import Foundation
 import LiltCompose
 import LiltMusic
 
-/// `lilt corpus import|list|stats`: encoded corpora in the cache.
+/// `lilt corpus import|list|stats|export`: encoded corpora in the cache.
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Import melodies into an encoded corpus, list the corpora, show their figures.",
-        subcommands: [Import.self, List.self, Stats.self])
+        abstract: "Import melodies into an encoded corpus, list the corpora, show their figures, export one for other trainers.",
+        subcommands: [Import.self, List.self, Stats.self, Export.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -100,6 +100,43 @@ struct CorpusCommand: ParsableCommand {
             } else {
                 for line in stats.lines { print(line) }
             }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write an encoded corpus as token shards (.npy) and a JSON manifest, for training elsewhere.",
+            discussion: """
+                Writes OUT/manifest.json (vocabulary, encoding, the split by song, counts, shards, and the \
+                metadata a model needs to open in Lilt) and OUT/shard-NNNNN.tokens.npy / .offsets.npy (int32 \
+                token indices of whole songs, and where each song starts). Scripts/distributed/train.py trains \
+                on it with PyTorch DistributedDataParallel; its models open in Lilt unchanged. The split is the \
+                one `lilt train` makes for the same seed and held-out share, and `lilt eval` scores.
+                """)
+
+        @Argument(help: "The corpus name (in `lilt corpus list`).")
+        var name: String
+
+        @Option(help: "The folder to write.")
+        var out: String
+
+        @Option(help: "Random seed of the split (as `lilt train --seed`).")
+        var seed: UInt64 = 1
+
+        @Option(help: "Share of songs held out for validation and scoring.")
+        var heldOut = 0.1
+
+        @Option(help: "Songs per shard.")
+        var songsPerShard = 2000
+
+        func run() throws {
+            let corpus = try CorpusStore(directory: DataLocations().corpora).load(name)
+            let export = CorpusExport(corpus: corpus, seed: seed, validationFraction: heldOut, songsPerShard: songsPerShard)
+            let summary = try export.write(to: URL(fileURLWithPath: out))
+            print("exported '\(name)': \(summary.songs) songs (\(summary.trainingSongs) training, \(summary.heldOutSongs) "
+                  + "held out), \(summary.tokens) tokens, vocabulary \(corpus.vocabulary.count), \(summary.shards) "
+                  + "shard\(summary.shards == 1 ? "" : "s")")
+            print("manifest: \(summary.manifest.path)")
         }
     }
 }

@@ -42,6 +42,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed (weights, split, order, dropout).") var seed: UInt64?
     @Option(help: "Threads for each training step.") var threads: Int?
     @Option(help: "Stop when validation has not improved for this many epochs (0: never).") var patience: Int?
+    @Option(help: "Stop after this many windows in this run, saving the latest state.") var maxSteps: Int?
 
     @Option(help: "The model folder (default: $XDG_DATA_HOME/lilt/models/CORPUS).")
     var out: String?
@@ -83,7 +84,7 @@ struct TrainCommand: ParsableCommand {
 
         let printer = TrainingPrinter(epochs: options.epochs, minutes: options.minutes)
         let job = TrainingJob(corpus: encoded, model: model, options: options, directory: directory, resume: resume,
-                              onEvent: { printer.show($0) })
+                              maxSteps: maxSteps.map { max(0, $0) }, onEvent: { printer.show($0) })
         print("training on '\(encoded.name)': \(encoded.songs.count) songs, \(encoded.tokenCount) tokens, vocabulary "
               + "\(encoded.vocabulary.count); \(model.layers) × LSTM \(model.hidden)"
               + (model.embedding > 0 ? ", embedding \(model.embedding)" : ", one-hot")
@@ -109,6 +110,7 @@ struct TrainCommand: ParsableCommand {
         case .finished: print("finished all epochs")
         case .earlyStopped(let best): print("stopped early: no better validation loss since epoch \(best)")
         case .timeLimit: print("stopped at the time limit")
+        case .stepLimit: print("stopped after \(maxSteps ?? 0) windows (continue with --resume)")
         case .cancelled: print("stopped by Ctrl-C; the latest state is saved (continue with --resume)")
         }
         print("model: \(job.modelURL.path)")

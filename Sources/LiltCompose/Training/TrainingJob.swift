@@ -46,6 +46,8 @@ public final class TrainingJob: Sendable {
     public let resume: Bool
     /// Steps of the per-epoch sample melody.
     public let sampleSteps: Int
+    /// Windows to train in this run at most (nil: no limit).
+    public let maxSteps: Int?
     let onEvent: (@Sendable (TrainingJobEvent) -> Void)?
     private let state = Mutex(State())
     private let done = DispatchSemaphore(value: 0)
@@ -72,7 +74,7 @@ public final class TrainingJob: Sendable {
     }
 
     public init(corpus: EncodedCorpus, model: ModelOptions = ModelOptions(), options: TrainingOptions = TrainingOptions(),
-                directory: URL, resume: Bool = false, sampleSteps: Int = 64,
+                directory: URL, resume: Bool = false, sampleSteps: Int = 64, maxSteps: Int? = nil,
                 onEvent: (@Sendable (TrainingJobEvent) -> Void)? = nil) {
         self.corpus = corpus
         self.model = model
@@ -80,6 +82,7 @@ public final class TrainingJob: Sendable {
         self.directory = directory
         self.resume = resume
         self.sampleSteps = sampleSteps
+        self.maxSteps = maxSteps
         self.onEvent = onEvent
     }
 
@@ -224,7 +227,7 @@ public final class TrainingJob: Sendable {
         trainer.checkpoints = CheckpointTarget(directory: directory, metadata: metadata)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var failure: Error?
-        let reason = try trainer.run(shouldStop: { [self] in holdWhilePausedThenCheckStop() }) { event in
+        let reason = try trainer.run(maxSteps: maxSteps, shouldStop: { [self] in holdWhilePausedThenCheckStop() }) { event in
             publish(.trainer(event))
             guard case .epoch(let summary) = event else { return }
             do {

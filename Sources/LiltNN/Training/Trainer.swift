@@ -91,17 +91,19 @@ public final class Trainer {
                        steps: options.sequenceLength)
     }
 
-    /// Trains until the epochs are done, early stopping, the time limit, `shouldStop()` or task
-    /// cancellation; reports through `onEvent`. Throws `TrainingError.nonFinite` when the loss or
-    /// gradient stops being finite (the parameters stay those of the step before; checkpoints already
-    /// written stay as they are).
+    /// Trains until the epochs are done, early stopping, the time limit, `maxSteps` windows in this run,
+    /// `shouldStop()` or task cancellation; reports through `onEvent`. Throws `TrainingError.nonFinite`
+    /// when the loss or gradient stops being finite (the parameters stay those of the step before;
+    /// checkpoints already written stay as they are).
     @discardableResult
-    public func run(shouldStop: () -> Bool = { false }, onEvent: (TrainingEvent) -> Void) throws -> StopReason {
+    public func run(maxSteps: Int? = nil, shouldStop: () -> Bool = { false },
+                    onEvent: (TrainingEvent) -> Void) throws -> StopReason {
         let network = stepper.network
         let batch = options.batchSize, steps = options.sequenceLength
         onEvent(.started(batchesPerEpoch: batchesPerEpoch, trainingSongs: split.training.count,
                          validationSongs: split.validation.count, parameters: network.layout.count))
         let clock = ContinuousClock()
+        var stepsThisRun = 0
         while progress.epoch <= options.epochs {
             let epoch = progress.epoch
             let layout = options.mode == .stateful ? streams(epoch: epoch) : nil
@@ -125,6 +127,11 @@ public final class Trainer {
                     onEvent(.stopped(.timeLimit))
                     return .timeLimit
                 }
+                if let maxSteps, stepsThisRun >= maxSteps {
+                    try saveLatest()
+                    onEvent(.stopped(.stepLimit))
+                    return .stepLimit
+                }
                 let window = progress.nextWindow
                 let start = clock.now
                 var windowSteps = steps
@@ -144,6 +151,7 @@ public final class Trainer {
                 let duration = clock.now - start
                 let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
                 progress.nextWindow += 1
+                stepsThisRun += 1
                 progress.epochTotals += result.totals
                 progress.epochSeconds += seconds
                 progress.elapsedSeconds += seconds

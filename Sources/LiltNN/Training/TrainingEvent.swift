@@ -56,6 +56,8 @@ public enum StopReason: Sendable, Equatable {
     case finished
     case earlyStopped(bestEpoch: Int)
     case timeLimit
+    /// The run made the windows it was allowed (`Trainer.run(maxSteps:)`).
+    case stepLimit
     case cancelled
 }
 
