@@ -139,6 +139,24 @@ def all_reduce(tensor, op=None):
     return moved.to(tensor.device)
 
 
+def from_rank_zero(read):
+    """What `read()` returns on rank 0, on every rank (files need not be on every node); a `LiltFileError`
+    raised there is raised on every rank."""
+    if not dist.is_initialized():
+        return read()
+    box = [None]
+    if dist.get_rank() == 0:
+        try:
+            box[0] = ("value", read())
+        except LiltFileError as error:
+            box[0] = ("error", str(error))
+    dist.broadcast_object_list(box, src=0)
+    kind, value = box[0]
+    if kind == "error":
+        raise LiltFileError(value)
+    return value
+
+
 def gradient_norm_clip(parameters, max_norm):
     """Lilt's clipping: the global L2 norm (in double) and, above `max_norm`, a scale by max / (norm + 1e-6)."""
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -162,9 +180,9 @@ class Run:
         self.out = args.out
         self.latest = os.path.join(self.out, "latest.safetensors")
         self.best = os.path.join(self.out, "best.safetensors")
-        saved = self.read_resume() if args.resume else None
+        saved = from_rank_zero(self.read_resume) if args.resume else None
         self.options = saved["options"] if saved else {
-            "sequenceLength": args.seq, "batchSize": args.batch, "epochs": args.epochs, "learningRate": args.lr,
+            "sequenceLength": args.seq, "batchSize": args.batch, "epochs": 20, "learningRate": args.lr,
             "schedule": {"constant": {}}, "seed": self.data.seed, "mode": "stateful",
             "validationFraction": self.data.validation_fraction, "threads": 2}
         if not saved:
@@ -176,14 +194,15 @@ class Run:
             self.options["epochs"] = args.epochs
         if args.minutes is not None:
             self.options["minutes"] = args.minutes
-        self.options.setdefault("epochs", 20)
         self.batch, self.steps = self.options["batchSize"], self.options["sequenceLength"]
         if self.batch < self.world:
             raise LiltFileError(f"{args.data}: {self.batch} streams cannot be shared by {self.world} ranks "
                                 f"(use --batch ≥ {self.world})")
         self.streams = split_streams(self.batch, self.world, self.rank)
         if saved:
-            model = saved["model"]
+            layers, hidden, embedding, dropout = saved["config"]
+            model = LiltLSTM(len(self.data.vocabulary), layers, hidden, embedding, dropout)
+            model.load_state_dict(saved["model"], strict=True)
         else:
             torch.manual_seed(self.data.seed)
             model = LiltLSTM(len(self.data.vocabulary), args.layers, args.hidden, args.embedding, args.dropout)
@@ -225,13 +244,12 @@ class Run:
         layers = sum(1 for name in tensors if name.startswith("lstm.weight_ih_l"))
         hidden = tensors["lstm.weight_hh_l0"].shape[1]
         embedding = tensors["embedding.weight"].shape[1] if "embedding.weight" in tensors else 0
-        model = LiltLSTM(len(self.data.vocabulary), layers, hidden, embedding, float(config.get("dropout", 0)))
-        names = set(model.state_dict())
+        dropout = float(config.get("dropout", 0))
+        names = set(LiltLSTM(len(self.data.vocabulary), layers, hidden, embedding, dropout).state_dict())
         if set(tensors) != names:
             raise LiltFileError(f"{self.latest}: tensors {sorted(set(tensors) ^ names)} do not fit a "
                                 f"{layers} × {hidden} model")
-        model.load_state_dict(tensors, strict=True)
-        return {"model": model, "options": options, "progress": trainer["progress"], "history": trainer["history"],
+        return {"model": tensors, "config": (layers, hidden, embedding, dropout), "options": options, "progress": trainer["progress"], "history": trainer["history"],
                 "tensors": state_tensors, "path": state_path}
 
     def apply_saved(self, saved):
@@ -376,7 +394,18 @@ class Run:
         return bool(all_reduce(torch.tensor([1.0 if flag else 0.0]), dist.ReduceOp.MAX if dist.is_initialized() else None)[0])
 
     def train(self):
-        os.makedirs(self.out, exist_ok=True)
+        if self.rank == 0:
+            os.makedirs(self.out, exist_ok=True)
+            if not self.args.resume:
+                # A new run: nothing of an earlier run in the folder may pass for this one's.
+                for name in ("best", "latest"):
+                    for path in (os.path.join(self.out, f"{name}.safetensors"),
+                                 optimizer_state_path(os.path.join(self.out, f"{name}.safetensors"))):
+                        if os.path.exists(path):
+                            os.remove(path)
+                for name in ("metrics.csv", "samples.txt"):
+                    if os.path.exists(os.path.join(self.out, name)):
+                        os.remove(os.path.join(self.out, name))
         steps_this_run = 0
         self.say(f"training on '{self.data.name}': {len(self.data.training)} training songs, "
                  f"{len(self.data.held_out)} held out; {self.model.layers} × LSTM {self.model.hidden}, "
@@ -485,7 +514,7 @@ class Run:
                 os.replace(target + ".tmp", target)
         if dist.is_initialized():
             dist.barrier()
-        tensors, _ = read_safetensors(self.best)
+        tensors = from_rank_zero(lambda: read_safetensors(self.best)[0])
         self.model.load_state_dict({name: t.to(self.device) for name, t in tensors.items()}, strict=True)
         held_out = self.validate().metrics() if self.data.held_out else None
         self.say(reason)
@@ -554,7 +583,8 @@ def main():
         signal.signal(signal.SIGINT, request_stop)
         run.train()
     except (LiltFileError, FloatingPointError) as error:
-        print(f"error: {error}", file=sys.stderr, flush=True)
+        if not dist.is_initialized() or dist.get_rank() == 0:
+            print(f"error: {error}", file=sys.stderr, flush=True)
         code = 1
     else:
         code = 0

@@ -31,7 +31,9 @@
 //   TrainingJob(corpusNamed: "erk", model:options:) (folder $XDG_DATA_HOME/lilt/models/NAME)
 //     start() (own thread), cancel(), pause()/unpause() (held at a window boundary, in memory),
 //     pauseState, drainEvents() → [TrainingJobEvent], wait(); writes best/latest
-//     .safetensors, metrics.csv, samples.txt into `directory`
+//     .safetensors, metrics.csv, samples.txt into `directory`; maxSteps: windows in this run at most
+//   CorpusExport(corpus:seed:validationFraction:songsPerShard:).write(to: folder)   manifest.json and .npy
+//     token shards for Scripts/distributed/train.py (`lilt corpus export`)
 //
 // Evaluation (Evaluation/)
 //   Scoring            log-probabilities of a melody, a token string or token indices (`lilt score`)

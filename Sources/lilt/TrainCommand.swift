@@ -85,11 +85,14 @@ struct TrainCommand: ParsableCommand {
         let printer = TrainingPrinter(epochs: options.epochs, minutes: options.minutes)
         let job = TrainingJob(corpus: encoded, model: model, options: options, directory: directory, resume: resume,
                               maxSteps: maxSteps.map { max(0, $0) }, onEvent: { printer.show($0) })
+        // A resumed run goes on with the shape and windows it was saved with, whatever the options say.
+        var shown = (model: model, options: options)
+        if resume, let saved = try? TrainCommand.savedRun(job.latestURL) { shown = saved }
         print("training on '\(encoded.name)': \(encoded.songs.count) songs, \(encoded.tokenCount) tokens, vocabulary "
-              + "\(encoded.vocabulary.count); \(model.layers) × LSTM \(model.hidden)"
-              + (model.embedding > 0 ? ", embedding \(model.embedding)" : ", one-hot")
-              + ", dropout \(model.dropout); T \(options.sequenceLength), B \(options.batchSize), lr \(options.learningRate)"
-              + (resume ? " (resuming)" : ""))
+              + "\(encoded.vocabulary.count); \(shown.model.layers) × LSTM \(shown.model.hidden)"
+              + (shown.model.embedding > 0 ? ", embedding \(shown.model.embedding)" : ", one-hot")
+              + ", dropout \(shown.model.dropout); T \(shown.options.sequenceLength), B \(shown.options.batchSize), "
+              + "lr \(shown.options.learningRate)" + (resume ? " (resuming)" : ""))
         print("model folder: \(directory.path)")
 
         signal(SIGINT, SIG_IGN)
@@ -117,6 +120,16 @@ struct TrainCommand: ParsableCommand {
         print("metrics: \(job.metricsURL.path)")
         print("samples: \(job.samplesURL.path)")
         if reason == .cancelled { throw ExitCode(130) }
+    }
+
+    /// The model shape and training options of the run saved at `latest` (its file and training state).
+    static func savedRun(_ latest: URL) throws -> (model: ModelOptions, options: TrainingOptions) {
+        let config = try Checkpoint.load(from: latest).model.config
+        let metadata = try SafeTensors.read(Checkpoint.trainingStateURL(for: latest)).metadata
+        struct Saved: Decodable { var options: TrainingOptions }
+        let saved = try JSONDecoder().decode(Saved.self, from: Data((metadata["lilt.trainer"] ?? "").utf8))
+        return (ModelOptions(layers: config.layers, hidden: config.hidden, embedding: config.embedding,
+                             dropout: config.dropout), saved.options)
     }
 
     /// `./Corpora` when it exists, else the `Corpora` folder of the package the program was built in.

@@ -14,7 +14,7 @@ private let torchVenv: URL? = {
         ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".venvs/lilt-distributed")
     return FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("bin/torchrun").path) ? folder : nil
 }()
-private let noTorch: Comment = "no PyTorch here: set LILT_TORCH_VENV to a venv with torch (see Scripts/distributed/README.md)"
+private let noTorch: Comment = "no PyTorch here: set LILT_TORCH_VENV to a venv made from Scripts/distributed/requirements.txt (see the README)"
 
 /// Runs `executable` with `arguments`; stdout and stderr apart (the script's JSON is the last stdout line).
 private func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:])

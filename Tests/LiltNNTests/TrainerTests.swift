@@ -102,6 +102,28 @@ func resumeReproducesCurve() throws {
     #expect(loaded.metadata["lilt.history"] != nil)
 }
 
+@Test("A step limit stops after that many windows of this run, saves, and a run resumed with one more goes on from there")
+func stepLimit() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-steps-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let expected = try batchLosses(Trainer(model: smallModel(), corpus: repeatingCorpus(), options: options(epochs: 2)))
+    let first = try Trainer(model: smallModel(), corpus: repeatingCorpus(), options: options(epochs: 2))
+    first.checkpoints = CheckpointTarget(directory: directory, metadata: [:])
+    var losses: [Double] = []
+    var stopped: [StopReason] = []
+    func record(_ event: TrainingEvent) {
+        if case .batch(let progress) = event { losses.append(progress.loss) }
+        if case .stopped(let reason) = event { stopped.append(reason) }
+    }
+    #expect(try first.run(maxSteps: 2, onEvent: record) == .stepLimit)
+    #expect(losses.count == 2)
+    let resumed = try Trainer.resume(from: directory.appendingPathComponent("latest.safetensors"), corpus: repeatingCorpus())
+    #expect(try resumed.run(maxSteps: 1, onEvent: record) == .stepLimit)
+    #expect(stopped == [.stepLimit, .stepLimit])
+    #expect(losses == Array(expected.prefix(3)))
+}
+
 @Test("A non-finite loss stops training with a clear error and changes no parameter")
 func nonFiniteStops() throws {
     var model = smallModel()
