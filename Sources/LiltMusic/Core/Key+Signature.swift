@@ -39,10 +39,38 @@ extension Key {
     /// The pitch class of the major key that shares this key's signature.
     public var relativeMajorTonic: Int { ((tonic - mode.offsetFromRelativeMajor) % 12 + 12) % 12 }
 
-    /// The signature as a count of sharps (positive) or flats (negative), −6…5; F♯/G♭ major gives −6.
+    /// The conventional signature of the key, as a count of sharps (positive) or flats (negative), −6…5:
+    /// the one with the fewest accidentals (D♭ major, not C♯; G♯ minor, not A♭; B♭ dorian, not A♯). The
+    /// six-accidental signature is spelled with flats: G♭ major, E♭ minor, A♭ dorian. A key keeps no
+    /// spelling of its own, so a file's F♯ major is shown and written as G♭ major.
     public var fifths: Int {
         for n in -6...5 where ((n * 7) % 12 + 12) % 12 == relativeMajorTonic { return n }
         return 0
+    }
+
+    /// The tonic as written in the key's conventional signature (`fifths`), with ASCII accidentals as
+    /// the rest of Lilt writes them: "Bb", "F#", "Eb".
+    public var tonicName: String {
+        let spelled = SpelledPitch(midi: 60 + tonic, fifths: fifths)
+        return String(SpelledPitch.letterNames[spelled.letter])
+            + String(repeating: spelled.alteration > 0 ? "#" : "b", count: abs(spelled.alteration))
+    }
+
+    /// Reads a key as `description` writes it, "Bb major" or "F# minor"; any spelling of the tonic is
+    /// read ("A# major" is B♭ major).
+    public init?(name: String) {
+        let parts = name.split(separator: " ")
+        guard parts.count == 2, let first = parts[0].first, first.isUppercase, let ascii = first.asciiValue,
+              let letter = letterIndex(ascii), let mode = Mode(rawValue: String(parts[1])) else { return nil }
+        var alteration = 0
+        for sign in parts[0].dropFirst() {
+            switch sign {
+            case "#": alteration += 1
+            case "b": alteration -= 1
+            default: return nil
+            }
+        }
+        self.init(tonic: letterPitchClasses[letter] + alteration, mode: mode)
     }
 
     /// The key with `fifths` sharps (positive) or flats (negative) in the given mode.

@@ -59,7 +59,8 @@ public struct Key: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The pitch classes of the key's scale.
     public var pitchClasses: Set<Int> { Set(mode.scale.map { ($0 + tonic) % 12 }) }
 
-    public var description: String { "\(Pitch.sharpNames[tonic]) \(mode.rawValue)" }
+    /// "Bb major", "F# minor", "D dorian": the tonic as the key's conventional signature spells it.
+    public var description: String { "\(tonicName) \(mode.rawValue)" }
 }
 
 /// A time signature such as 6/8.
