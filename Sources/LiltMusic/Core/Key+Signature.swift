@@ -13,6 +13,20 @@ extension Key.Mode {
         }
     }
 
+    /// Fifths from the relative major's tonic to this mode's tonic on the line of fifths (dorian's D is
+    /// two fifths above C, minor's A three, lydian's F one below).
+    var fifthsAboveRelativeMajor: Int {
+        switch self {
+        case .major: 0
+        case .dorian: 2
+        case .phrygian: 4
+        case .lydian: -1
+        case .mixolydian: 1
+        case .minor: 3
+        case .locrian: 5
+        }
+    }
+
     /// Whether the mode has a major third above its tonic.
     public var isMajorLike: Bool { self == .major || self == .lydian || self == .mixolydian }
 
@@ -79,16 +93,23 @@ extension Key {
         self.init(tonic: major + mode.offsetFromRelativeMajor, mode: mode)
     }
 
-    /// The pitch-class alterations (−1, 0, +1 per letter C D E F G A B) of a signature of `fifths`.
+    /// The signature of the key whose tonic is written as `letter` (0 = C … 6 = B) altered by `alteration`
+    /// semitones, in sharps (positive) or flats (negative): from the spelling, so F♯ major has six sharps
+    /// and G♭ major six flats, C♯ major seven sharps, C♭ major seven flats, D♯ minor six sharps. Past
+    /// seven the signature holds double sharps or flats (G♯ major: eight, F double sharp).
+    static func signatureFifths(tonicLetter letter: Int, alteration: Int, mode: Mode) -> Int {
+        SpelledPitch.lineOfFifths[letter] + 7 * alteration - mode.fifthsAboveRelativeMajor
+    }
+
+    /// The alterations in semitones (per letter C D E F G A B) of a signature of `fifths`. Sharps come in
+    /// the order F C G D A E B, flats in the reverse order; a letter is altered once more every seven
+    /// fifths, so ±7 alters every letter and ±8 doubles F♯ or B♭.
     public static func signatureAlterations(fifths: Int) -> [Int] {
-        var alterations = [Int](repeating: 0, count: 7)
-        let sharpOrder = [3, 0, 4, 1, 5, 2, 6]  // F C G D A E B as letter indices
-        if fifths > 0 {
-            for i in 0..<min(fifths, 7) { alterations[sharpOrder[i]] = 1 }
-        } else if fifths < 0 {
-            for i in 0..<min(-fifths, 7) { alterations[sharpOrder[6 - i]] = -1 }
+        // F (−1 on the line of fifths) is the first sharp, at one fifth; B (5) the first flat, at −1.
+        SpelledPitch.lineOfFifths.map { place in
+            let numerator = fifths - place + 5
+            return numerator >= 0 ? numerator / 7 : -((-numerator + 6) / 7)
         }
-        return alterations
     }
 }
 
