@@ -78,7 +78,8 @@ struct ScoreCommand: ParsableCommand {
                 print(String(format: "overall: %d tokens, cross-entropy %.4f nats per step (perplexity %.2f)", all.count,
                              mean(all), exp(mean(all))))
             }
-            if scored.count < outcomes.count { print("scored \(scored.count) of \(outcomes.count) melodies") }
+            // A file that cannot be read counts once, however many melodies it holds.
+            if scored.count < outcomes.count { print("\(scored.count) scored, \(outcomes.count - scored.count) not scored") }
         }
         if scored.isEmpty { throw CommandError("no melody could be scored") }
     }

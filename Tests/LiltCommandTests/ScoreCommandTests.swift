@@ -40,7 +40,7 @@ func scoreSkipsWhatItCannotScore() throws {
     #expect(lines[3] == "\(broken): not scored: \(broken):3: note length divided by zero")
     #expect(lines[4] == "\(text): not scored: \(text): unknown file type (use .krn, .abc, .mid, .musicxml or .json)")
     #expect(lines[5].hasPrefix("overall: 66 tokens, cross-entropy "))
-    #expect(lines[6] == "scored 2 of 5 melodies")
+    #expect(lines[6] == "2 scored, 3 not scored")
     #expect(!mixed.output.contains("seed"))
 
     let json = try runLilt(["score", "--model", model, "--json", good, broken], environment: environment)
@@ -54,7 +54,7 @@ func scoreSkipsWhatItCannotScore() throws {
     #expect(none.status == 1)
     #expect(none.output.contains("\(broken): not scored: "))
     #expect(none.output.contains("\(text): not scored: "))
-    #expect(none.output.contains("scored 0 of 2 melodies"))
+    #expect(none.output.contains("0 scored, 2 not scored"))
     #expect(none.output.contains("no melody could be scored"))
 
     let tokens = try runLilt(["score", "--model", model, "--tokens", "/ 60 x"], environment: environment)
