@@ -12,6 +12,11 @@ struct ScoreCommand: ParsableCommand {
             Each melody is encoded with the model's encoding (transposed like its training data); `/` is fed \
             from a zero state, then the melody's tokens, and the closing `/` is scored too. --tokens feeds \
             its first token and scores each following one. Cross-entropy is the mean of −log p (nats per step).
+
+            Every melody that can be scored is; a file that cannot be read, or a melody the encoding refuses \
+            or with a token the model does not know, is listed with the reason (`not scored`). The overall \
+            figure covers the scored melodies. The exit code is 0 when at least one melody was scored, \
+            1 when none was.
             """)
 
     @Option(help: "The model file or folder (default: the default model).")
@@ -20,49 +25,82 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "A literal token string to score instead of files, e.g. \"/ 60 _ 62 r\".")
     var tokens: String?
 
-    @Flag(help: "Print JSON: {\"melodies\":[{\"source\",\"logprobs\",\"crossEntropy\"}],\"crossEntropy\"}.")
+    @Flag(help: "Print JSON: {\"melodies\":[{\"source\",\"logprobs\",\"crossEntropy\"}],\"notScored\":[{\"source\",\"reason\"}],\"crossEntropy\"}.")
     var json = false
 
-    @Argument(help: "Melody files (.krn, .abc, .mid).")
+    @Argument(help: "Melody files (.krn, .abc, .mid, .json).")
     var files: [String] = []
+
+    /// What became of one melody: its log-probabilities, or why it has none.
+    enum Outcome {
+        case scored(source: String, logprobs: [Double])
+        case notScored(source: String, reason: String)
+    }
 
     func run() throws {
         let music = try ModelArgument.load(model)
-        var results: [(source: String, logprobs: [Double])] = []
+        var outcomes: [Outcome] = []
         if let tokens {
             guard files.isEmpty else { throw CommandError("give files or --tokens, not both") }
-            results.append(("tokens", try Scoring.logProbabilities(tokens: tokens, model: music)))
+            outcomes.append(.scored(source: "tokens", logprobs: try Scoring.logProbabilities(tokens: tokens, model: music)))
         } else {
             guard !files.isEmpty else { throw CommandError("name melody files to score, or --tokens") }
-            for file in files {
-                let melodies = try MusicFile.read(URL(fileURLWithPath: file))
-                for (index, melody) in melodies.enumerated() {
-                    let name = melodies.count > 1 ? "\(file)#\(index + 1)" : file
-                    results.append((name, try Scoring.logProbabilities(melody: melody, model: music, name: name)))
-                }
-            }
+            for file in files { outcomes += Self.score(file: file, model: music) }
         }
-        let all = results.flatMap(\.logprobs)
-        let overall = all.isEmpty ? 0 : -all.reduce(0, +) / Double(all.count)
+        let scored = outcomes.compactMap { if case .scored(let source, let logprobs) = $0 { (source, logprobs) } else { nil } }
+        let all = scored.flatMap(\.1)
         func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : -values.reduce(0, +) / Double(values.count) }
         if json {
-            var out = "{\"melodies\":["
-            for (index, result) in results.enumerated() {
-                if index > 0 { out += "," }
-                out += "{\"source\":" + jsonString(result.source) + ",\"logprobs\":["
-                    + result.logprobs.map { jsonNumber($0) }.joined(separator: ",") + "],\"crossEntropy\":"
-                    + jsonNumber(mean(result.logprobs)) + "}"
+            var melodies: [String] = [], notScored: [String] = []
+            for outcome in outcomes {
+                switch outcome {
+                case .scored(let source, let logprobs):
+                    melodies.append("{\"source\":" + jsonString(source) + ",\"logprobs\":["
+                        + logprobs.map { jsonNumber($0) }.joined(separator: ",") + "],\"crossEntropy\":"
+                        + jsonNumber(mean(logprobs)) + "}")
+                case .notScored(let source, let reason):
+                    notScored.append("{\"source\":" + jsonString(source) + ",\"reason\":" + jsonString(reason) + "}")
+                }
             }
-            out += "],\"crossEntropy\":" + jsonNumber(overall) + "}"
-            print(out)
+            print("{\"melodies\":[" + melodies.joined(separator: ",") + "],\"notScored\":[" + notScored.joined(separator: ",")
+                  + "],\"crossEntropy\":" + jsonNumber(mean(all)) + "}")
         } else {
-            for result in results {
-                print(String(format: "%@: %d tokens, cross-entropy %.4f nats per step (perplexity %.2f)", result.source,
-                             result.logprobs.count, mean(result.logprobs), exp(mean(result.logprobs))))
+            for outcome in outcomes {
+                switch outcome {
+                case .scored(let source, let logprobs):
+                    print(String(format: "%@: %d tokens, cross-entropy %.4f nats per step (perplexity %.2f)", source,
+                                 logprobs.count, mean(logprobs), exp(mean(logprobs))))
+                case .notScored(let source, let reason):
+                    print("\(source): not scored: \(reason)")
+                }
             }
-            if results.count > 1 {
+            if scored.count > 1 {
                 print(String(format: "overall: %d tokens, cross-entropy %.4f nats per step (perplexity %.2f)", all.count,
-                             overall, exp(overall)))
+                             mean(all), exp(mean(all))))
+            }
+            // A file that cannot be read counts once, however many melodies it holds.
+            if scored.count < outcomes.count { print("\(scored.count) scored, \(outcomes.count - scored.count) not scored") }
+        }
+        if scored.isEmpty { throw CommandError("no melody could be scored") }
+    }
+
+    /// Scores every melody of `file` (named `file#2` and so on when it holds several); a file that cannot
+    /// be read is one outcome that says why.
+    static func score(file: String, model: MusicModel) -> [Outcome] {
+        let melodies: [Melody]
+        do {
+            melodies = try MusicFile.read(URL(fileURLWithPath: file))
+        } catch {
+            return [.notScored(source: file, reason: "\(error)")]
+        }
+        return melodies.enumerated().map { index, melody in
+            let name = melodies.count > 1 ? "\(file)#\(index + 1)" : file
+            do {
+                return .scored(source: name, logprobs: try Scoring.logProbabilities(melody: melody, model: model, name: name))
+            } catch ComposeError.cannotScore(_, let reason) {
+                return .notScored(source: name, reason: reason)
+            } catch {
+                return .notScored(source: name, reason: "\(error)")
             }
         }
     }

@@ -72,6 +72,33 @@ func abcExactNotes() throws {
     expectNotes(melodies[2], [(70, 0, h), (75, h, h), (77, 1, 1)])
 }
 
+@Test("ABC signatures follow the key as written: E sharp in F sharp major, B sharp in C sharp, F flat in C flat, modes too")
+func abcSpelledKeySignatures() throws {
+    /// The MIDI pitches of the scale C D E F G A B (middle C up) under `K:key`.
+    func scale(_ key: String) throws -> [Int] {
+        try #require(try ABCReader().read("X:1\nL:1/4\nK:\(key)\nC D E F G A B\n").first).notes.map { $0.pitch!.midi }
+    }
+    let fSharpMajor = [61, 63, 65, 66, 68, 70, 71]  // six sharps: E is E♯ (65)
+    let gFlatMajor = [59, 61, 63, 65, 66, 68, 70]  // six flats: C is C♭ (59)
+    let cSharpMajor = [61, 63, 65, 66, 68, 70, 72]  // seven sharps: B is B♯ (72)
+    let cFlatMajor = [59, 61, 63, 64, 66, 68, 70]  // seven flats: F is F♭ (64)
+    #expect(try scale("F#") == fSharpMajor)
+    #expect(try scale("Gb") == gFlatMajor)
+    #expect(try scale("C#") == cSharpMajor)
+    #expect(try scale("Cb") == cFlatMajor)
+    #expect(try scale("D#m") == fSharpMajor)
+    #expect(try scale("Ebm") == gFlatMajor)
+    #expect(try scale("A#m") == cSharpMajor)
+    #expect(try scale("Abm") == cFlatMajor)
+    #expect(try scale("G#mix") == cSharpMajor)
+    #expect(try scale("F#dor") == [61, 63, 64, 66, 68, 69, 71])  // E major's four sharps
+    #expect(try scale("C#m") == [61, 63, 64, 66, 68, 69, 71])
+    #expect(try scale("Ebmix") == [60, 61, 63, 65, 67, 68, 70])  // A♭ major's four flats
+    #expect(try scale("G#") == [61, 63, 65, 67, 68, 70, 72])  // eight sharps: F double sharp (67)
+    let tune = try #require(try ABCReader().read("X:1\nL:1/4\nK:F#\nF\n").first)
+    #expect(tune.key == Key(tonic: 6, mode: .major))
+}
+
 @Test("ABC repeats: plain |: :|, :: between parts, and a second part without |: returns to the double bar")
 func abcRepeats() throws {
     let text = "X:1\nM:2/4\nL:1/4\nK:C\n|: C D :: E F :|\nG A || B c :|\n"

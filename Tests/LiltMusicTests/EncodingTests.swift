@@ -50,6 +50,39 @@ func encodingChecks() {
     #expect(fine.decode(fine.tokens(of: triplets)).notes == triplets.notes)
 }
 
+@Test("Acceptable durations apply to written notes: a quarter tied to a sixteenth is five steps, a note written 5/4 long is refused")
+func tiedNotesAreCheckedAsWritten() throws {
+    let encoder = TimeStepEncoder(parameters: EncodingParameters(transposes: false))
+    let expected = ["60", "_", "_", "_", "_", "62", "_", "_", "64", "_", "_", "_", "_", "_", "_", "_", "/"]
+    let kern = try #require(try KernReader().read("**kern\n*M4/4\n[4c\n16c]\n8.d\n2e\n*-\n").first)
+    #expect(kern.notes[0].duration == QuarterLength(5, 4))
+    #expect(kern.notes[0].tiedDurations == [1, QuarterLength(1, 4)])
+    #expect(try encoder.encode(kern).get().map(\.description) == expected)
+    let abc = try #require(try ABCReader().read("X:1\nL:1/16\nK:C\nC4-C D3 E8 |]\n").first)
+    #expect(try encoder.encode(abc).get().map(\.description) == expected)
+
+    // Written whole, 5/4 is outside the classic set; any multiple of the step allows it.
+    let written = try #require(try ABCReader().read("X:1\nL:1/16\nK:C\nC5 D3 E8 |]\n").first)
+    #expect(written.notes[0].tiedDurations.isEmpty)
+    #expect(encoder.check(written) == .durationNotAcceptable)
+    let anyDuration = TimeStepEncoder(parameters: EncodingParameters(acceptableDurations: nil, transposes: false))
+    #expect(try anyDuration.encode(written).get().map(\.description) == expected)
+
+    // Three parts (`_` continues a tie in kern); two thirty-second notes are each outside the set
+    // (and off the grid) though their sum, a sixteenth, is in it.
+    let three = try #require(try KernReader().read("**kern\n[4c\n4c_\n16c]\n*-\n").first)
+    #expect(three.notes.map(\.writtenDurations) == [[1, 1, QuarterLength(1, 4)]])
+    #expect(encoder.check(three) == nil)
+    let thirtySeconds = try #require(try KernReader().read("**kern\n[32c\n32c]\n4d\n*-\n").first)
+    #expect(encoder.check(thirtySeconds) == .durationNotAcceptable)
+    #expect(try anyDuration.encode(thirtySeconds).get().map(\.description) == ["60", "62", "_", "_", "_", "/"])
+
+    // A tied note cut short since (a seed cut at a bar) counts as one written note of its new length.
+    var cut = kern.notes[0]
+    cut.duration = 1
+    #expect(cut.writtenDurations == [1])
+}
+
 @Test("The vocabulary is sorted: /, _, r, then notes from low to high; indices round trip")
 func vocabularyOrder() throws {
     let vocabulary = Vocabulary.build(from: [[.note(72), .hold, .note(60), .end], [.note(65), .rest, .end]])

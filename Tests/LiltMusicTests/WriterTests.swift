@@ -167,6 +167,6 @@ func spelling() {
     #expect(name(66, 1) == "F#4")  // from the signature
     #expect(name(71, -1) == "B4")  // a natural against the signature
     #expect(name(60, 7) == "B#3")  // C♯ major's B♯ belongs to octave 3
-    #expect(SpelledPitch.tonicName(Key(tonic: 10, mode: .major)) == "Bb")
-    #expect(SpelledPitch.tonicName(Key(tonic: 6, mode: .minor)) == "F#")
+    #expect(Key(tonic: 10, mode: .major).tonicName == "Bb")
+    #expect(Key(tonic: 6, mode: .minor).tonicName == "F#")
 }

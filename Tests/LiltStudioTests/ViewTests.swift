@@ -169,6 +169,18 @@ func helpScrolls() {
     #expect(!last.contains("more: j"))
 }
 
+@Test("the title bar names the session's key as musicians write it: Bb major, Eb minor")
+func titleBarKey() {
+    var state = threeNotes()
+    state.session.title = "Reel"
+    for (key, name) in [(Key(tonic: 10, mode: .major), "Bb major"), (Key(tonic: 3, mode: .minor), "Eb minor")] {
+        state.session.key = key
+        var canvas = Canvas(width: 100, height: 1)
+        TitleBarView.draw(state, in: Rect(x: 0, y: 0, width: 100, height: 1), on: &canvas)
+        #expect(canvas.row(text: 0).hasPrefix(" Lilt  Reel   4/4  \(name)   3 notes, 1 bars"), "\(canvas.row(text: 0))")
+    }
+}
+
 @Test("the status line names the mode, cursor, duration, tempo, model, corpus and audio")
 func statusLine() {
     var state = threeNotes()

@@ -12,15 +12,17 @@ public enum Scoring {
     }
 
     /// Log-probabilities of `melody` encoded with the model's encoding (transposed like its training data).
+    /// Throws `ComposeError.cannotScore`, named `name`, for a melody the encoding refuses or with a token
+    /// the model does not know.
     public static func logProbabilities(melody: Melody, model: MusicModel, name: String = "melody") throws -> [Double] {
         switch model.encoder.encode(melody) {
         case .failure(let reason):
-            throw ComposeError.badSeed(seed: name, reason: "cannot be encoded: \(reason)")
+            throw ComposeError.cannotScore(name: name, reason: "cannot be encoded: \(reason)")
         case .success(let tokens):
             let body = Array(tokens.dropLast())
             guard let indices = model.vocabulary.indices(of: body) else {
                 let missing = body.first { model.vocabulary.index(of: $0) == nil }!
-                throw ComposeError.badSeed(seed: name, reason: "the model does not know the token '\(missing)'")
+                throw ComposeError.cannotScore(name: name, reason: "the model does not know the token '\(missing)'")
             }
             return logProbabilities(song: indices, model: model)
         }
@@ -31,14 +33,14 @@ public enum Scoring {
         var indices: [Int] = []
         for word in text.split(whereSeparator: \.isWhitespace) {
             guard let token = TimeStepToken(String(word)) else {
-                throw ComposeError.badSeed(seed: text, reason: "'\(word)' is not a token")
+                throw ComposeError.cannotScore(name: "tokens '\(text)'", reason: "'\(word)' is not a token")
             }
             guard let index = model.vocabulary.index(of: token) else {
-                throw ComposeError.badSeed(seed: text, reason: "the model does not know the token '\(word)'")
+                throw ComposeError.cannotScore(name: "tokens '\(text)'", reason: "the model does not know the token '\(word)'")
             }
             indices.append(index)
         }
-        guard indices.count >= 2 else { throw ComposeError.badSeed(seed: text, reason: "give at least two tokens") }
+        guard indices.count >= 2 else { throw ComposeError.cannotScore(name: "tokens '\(text)'", reason: "give at least two tokens") }
         let session = InferenceSession(model: model.network, batch: 1, threads: 1)
         return session.logProbabilities(of: indices)
     }

@@ -10,6 +10,8 @@ public enum ComposeError: Error, CustomStringConvertible, Equatable {
     case badModel(path: String, reason: String)
     /// A seed that cannot be used: which seed and why.
     case badSeed(seed: String, reason: String)
+    /// A melody or token string that cannot be scored: what it is and why.
+    case cannotScore(name: String, reason: String)
     /// Controls that make no sense (a range upside down, a temperature ≤ 0…).
     case badControls(String)
     case badCorpus(name: String, reason: String)
@@ -19,6 +21,7 @@ public enum ComposeError: Error, CustomStringConvertible, Equatable {
         case .modelNotFound(let path): "\(path): no model there (train one with `lilt train`, or `lilt train --default`)"
         case .badModel(let path, let reason): "\(path): not a usable Lilt model: \(reason)"
         case .badSeed(let seed, let reason): "seed '\(seed)': \(reason)"
+        case .cannotScore(let name, let reason): "\(name): \(reason)"
         case .badControls(let reason): "generation controls: \(reason)"
         case .badCorpus(let name, let reason): "corpus '\(name)': \(reason)"
         }

@@ -8,12 +8,24 @@ public struct Note: Hashable, Sendable, Codable {
     public var duration: QuarterLength
     /// MIDI velocity 1…127 (ignored for rests).
     public var velocity: Int
+    /// The lengths of the written notes a tie joined into this one, in order; empty for a note written
+    /// whole. The encoding checks these, not the merged `duration`, against its acceptable durations.
+    public var tiedDurations: [QuarterLength]
 
-    public init(pitch: Pitch?, onset: QuarterLength, duration: QuarterLength, velocity: Int = 90) {
+    public init(pitch: Pitch?, onset: QuarterLength, duration: QuarterLength, velocity: Int = 90,
+                tiedDurations: [QuarterLength] = []) {
         self.pitch = pitch
         self.onset = onset
         self.duration = duration
         self.velocity = velocity
+        self.tiedDurations = tiedDurations
+    }
+
+    /// The lengths of the notes as written: the tied parts when they still add up to `duration` (a note
+    /// cut short since is one written note), else the note's own duration.
+    public var writtenDurations: [QuarterLength] {
+        guard !tiedDurations.isEmpty, tiedDurations.reduce(QuarterLength.zero, +) == duration else { return [duration] }
+        return tiedDurations
     }
 
     /// A note of MIDI number `midi`.
@@ -59,7 +71,8 @@ public struct Key: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The pitch classes of the key's scale.
     public var pitchClasses: Set<Int> { Set(mode.scale.map { ($0 + tonic) % 12 }) }
 
-    public var description: String { "\(Pitch.sharpNames[tonic]) \(mode.rawValue)" }
+    /// "Bb major", "F# minor", "D dorian": the tonic as the key's conventional signature spells it.
+    public var description: String { "\(tonicName) \(mode.rawValue)" }
 }
 
 /// A time signature such as 6/8.

@@ -44,7 +44,10 @@ public enum TimeStepToken: Hashable, Sendable, Comparable, CustomStringConvertib
 public struct EncodingParameters: Hashable, Sendable, Codable {
     /// The length of one step in quarter notes (a sixteenth note: 1/4).
     public var step: QuarterLength
-    /// The note and rest lengths a song may use (quarter notes), or nil for any multiple of `step`.
+    /// The note and rest lengths a song may use (quarter notes), or nil for any multiple of `step`. Each
+    /// written note is checked before ties join it to the next: a quarter tied to a sixteenth (5/4) passes,
+    /// since both parts are in the classic set, while a note written 5/4 long (ABC `C5` with `L:1/16`, a
+    /// MIDI note) does not. The merged note must still fit the grid.
     public var acceptableDurations: [QuarterLength]?
     /// Whether songs are transposed to C major / A minor (modes to their white-key form) first.
     public var transposes: Bool
@@ -97,12 +100,13 @@ public struct TimeStepEncoder: Sendable {
         return (moved, shift)
     }
 
-    /// Why the (prepared) melody cannot be encoded, or nil when it can.
+    /// Why the (prepared) melody cannot be encoded, or nil when it can. The acceptable durations apply to
+    /// the written notes (`Note.writtenDurations`), the grid to the notes as they sound.
     public func check(_ melody: Melody) -> EncodingSkipReason? {
         if !melody.notes.contains(where: { !$0.isRest }) { return .noNotes }
         let acceptable = parameters.acceptableDurations.map(Set.init)
         for note in melody.notes {
-            if let acceptable, !acceptable.contains(note.duration) { return .durationNotAcceptable }
+            if let acceptable, !note.writtenDurations.allSatisfy(acceptable.contains) { return .durationNotAcceptable }
             if !note.duration.isMultiple(of: parameters.step) || !note.onset.isMultiple(of: parameters.step)
                 || note.duration <= .zero {
                 return .offGrid

@@ -242,17 +242,13 @@ private struct ABCParser {
                 // Not a mode: a clef or other word; give it back.
                 i -= word.utf8.count
             }
-            let key = Key(tonic: letterPitchClasses[letter] + alteration, mode: mode)
-            parsedKey = key
-            fifths = key.fifths
-            // C♯ major / A♯ minor and C♭ major / A♭ minor need 7.
-            if letter == 0 && alteration == 1 && mode == .major { fifths = 7 }
-            if letter == 0 && alteration == -1 && mode == .major { fifths = -7 }
+            parsedKey = Key(tonic: letterPitchClasses[letter] + alteration, mode: mode)
+            // The signature follows the tonic as written: K:F# has E♯, K:Gb has C♭.
+            fifths = Key.signatureFifths(tonicLetter: letter, alteration: alteration, mode: mode)
         } else if value.lowercased().hasPrefix("none") || value.hasPrefix("HP") || value.hasPrefix("Hp") {
             i = scalars.count
         }
         var newSignature = Key.signatureAlterations(fifths: fifths)
-        if abs(fifths) == 7 { newSignature = [Int](repeating: fifths > 0 ? 1 : -1, count: 7) }
         // Explicit accidentals: ^f _b =c.
         while i < scalars.count {
             skipSpaces()

@@ -33,7 +33,7 @@ public enum ABCWriter {
         out += "L:1/8\n"
         if let tempo = melody.tempo { out += "Q:1/4=\(formatTempo(tempo))\n" }
         let fifths = melody.key?.fifths ?? 0
-        out += "K:" + (melody.key.map { SpelledPitch.tonicName($0) + modeSuffix($0.mode) } ?? "C") + "\n"
+        out += "K:" + (melody.key.map { $0.tonicName + modeSuffix($0.mode) } ?? "C") + "\n"
         let signature = Key.signatureAlterations(fifths: fifths)
         let barLength = melody.meter?.barLength ?? 4
         var barAccidentals: [Int: Int] = [:]

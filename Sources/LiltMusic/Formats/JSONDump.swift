@@ -68,7 +68,7 @@ public enum JSONDump {
                                   duration: .rounded(note.duration, toDenominator: 960),
                                   velocity: min(max(note.velocity ?? 90, 1), 127)))
             }
-            melodies.append(Melody(title: entry.title, key: entry.key.flatMap(parseKey),
+            melodies.append(Melody(title: entry.title, key: entry.key.flatMap { Key(name: $0) },
                                    meter: entry.meter.flatMap(parseMeter), tempo: entry.tempo, notes: notes,
                                    source: SourceLocation(file: file, detail: "melody \(number + 1)")))
         }
@@ -94,14 +94,6 @@ public enum JSONDump {
     static func parseMeter(_ text: String) -> Meter? {
         let parts = text.split(separator: "/").compactMap { Int($0) }
         return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? Meter(parts[0], parts[1]) : nil
-    }
-
-    /// "F# minor" as written by `Key.description`.
-    static func parseKey(_ text: String) -> Key? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 2, let tonic = Pitch.sharpNames.firstIndex(of: String(parts[0])),
-              let mode = Key.Mode(rawValue: String(parts[1])) else { return nil }
-        return Key(tonic: tonic, mode: mode)
     }
 }
 

@@ -8,11 +8,13 @@ struct MelodyBuilder {
 
     /// Adds a note (`pitch` a MIDI number) or a rest (`pitch` nil) of `duration` at the running time.
     /// A note tied into (`tieIn`, or a tie left open by the previous note) of the same pitch lengthens the
-    /// previous note instead. Returns false when the time would overflow.
+    /// previous note instead, which keeps the written lengths in `tiedDurations`. Returns false when the
+    /// time would overflow.
     mutating func add(pitch: Int?, duration: QuarterLength, tieIn: Bool = false, tieOut: Bool = false,
                       velocity: Int = 90) -> Bool {
         guard let end = time.checkedAdding(duration) else { return false }
         if let pitch, tieIn || tieOpen, let last = notes.last, last.pitch?.midi == pitch, last.end == time {
+            notes[notes.count - 1].tiedDurations = last.writtenDurations + [duration]
             notes[notes.count - 1].duration = end - last.onset
         } else {
             notes.append(Note(pitch: pitch.map(Pitch.init(midi:)), onset: time, duration: duration,

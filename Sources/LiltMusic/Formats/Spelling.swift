@@ -35,10 +35,4 @@ struct SpelledPitch: Equatable {
         // The octave of the letter: B♯3 sounds as C4, C♭5 as B4.
         octave = Int(((Double(midi - alteration - letterPitchClasses[letter])) / 12).rounded(.down)) - 1
     }
-
-    /// The tonic name of a key in its own signature, e.g. "F#", "Bb".
-    static func tonicName(_ key: Key) -> String {
-        let spelled = SpelledPitch(midi: 60 + key.tonic, fifths: key.fifths)
-        return String(letterNames[spelled.letter]) + (spelled.alteration > 0 ? "#" : spelled.alteration < 0 ? "b" : "")
-    }
 }
