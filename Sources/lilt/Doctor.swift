@@ -70,6 +70,15 @@ struct Doctor: ParsableCommand {
                  fix: FluidSynthOutput.soundAdvice)
         } else {
             line("audio", "opens: " + working.joined(separator: ", ") + " (live playback uses \(working[0]))")
+            let rate = 44_100.0
+            line("buffers", "playback \(AudioBuffering.playback) (\(Int(AudioBuffering.playback.milliseconds(sampleRate: rate).rounded())) ms, "
+                 + "shown on the playhead; --latency MS to change), typed notes \(AudioBuffering.audition) "
+                 + "(\(Int(AudioBuffering.audition.milliseconds(sampleRate: rate).rounded())) ms)")
+        }
+        if let last = LiveAudioReport.last(besideLog: locations.audioLog) {
+            let when = DateFormatter.localizedString(from: last.ended, dateStyle: .short, timeStyle: .short)
+            line("last play", "\(when): \(last.summary)",
+                 fix: last.underruns > 0 ? "the machine was too busy for this buffer: try --latency \(Int(last.latency * 2))" : nil)
         }
         line("data", locations.data.path)
         line("cache", locations.cache.path + " (audio messages in \(locations.audioLog.lastPathComponent))")

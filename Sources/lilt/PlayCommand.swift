@@ -24,6 +24,9 @@ struct Play: ParsableCommand {
     @Option(help: "The audio driver to use: pulseaudio, alsa, jack, none, … (default: automatic).")
     var audioDriver: String?
 
+    @Option(help: "Milliseconds of sound queued ahead of the speaker (default 93: keeps time on a busy machine).")
+    var latency: Double?
+
     @Option(help: .hidden)
     var audioFile: String?
 
@@ -34,7 +37,13 @@ struct Play: ParsableCommand {
         let synth = try Synth(soundFont: font, settings: SynthSettings(program: program))
         let request = audioFile.map { AudioDriverRequest.rawFile(URL(fileURLWithPath: $0)) }
             ?? AudioDriverRequest(option: audioDriver)
-        let output = try FluidSynthOutput(synth: synth, request: request)
+        let buffering = try latency.map { milliseconds throws(AudioError) in
+            guard milliseconds >= 5, milliseconds <= 2000 else {
+                throw AudioError.invalidArgument("--latency must be 5–2000 ms (got \(milliseconds))")
+            }
+            return AudioBuffering(milliseconds: milliseconds, sampleRate: synth.sampleRate)
+        } ?? .playback
+        let output = try FluidSynthOutput(synth: synth, request: request, buffering: buffering)
         if let notice = output.notice { printError("note: " + notice) }
         // While playing, anything the audio libraries print themselves goes to the log, not over the progress line.
         AudioLog.captureStandardError()

@@ -32,6 +32,9 @@ struct StudioCommand: ParsableCommand {
     @Option(help: "The audio driver: pulseaudio, alsa, jack, none, … (default: automatic).")
     var audioDriver: String?
 
+    @Option(help: "Milliseconds of sound queued ahead of the speaker in playback (default 93; typed notes use 23).")
+    var latency: Double?
+
     func run() throws {
         let locations = DataLocations()
         AudioLog.use(locations.audioLog)
@@ -105,7 +108,14 @@ struct StudioCommand: ParsableCommand {
         }
         do {
             let synth = try Synth(soundFont: font)
-            let output = try FluidSynthOutput(synth: synth, request: request)
+            // Typed notes sound through a second synth behind a short buffer (the SoundFont's samples are shared).
+            let audition = try? Synth(soundFont: font)
+            var buffering = AudioBuffering.playback
+            if let latency {
+                guard latency >= 5, latency <= 2000 else { throw AudioError.invalidArgument("--latency must be 5–2000 ms (got \(latency))") }
+                buffering = AudioBuffering(milliseconds: latency, sampleRate: synth.sampleRate)
+            }
+            let output = try FluidSynthOutput(synth: synth, request: request, buffering: buffering, audition: audition)
             if let notice = output.notice { notices.append(notice) }
             return (output, font, output.isAudible ? output.driverName : "no audio")
         } catch {

@@ -25,8 +25,12 @@ public enum AudioDriverRequest: Sendable, Equatable {
 /// Live sound: a synth played by FluidSynth's sequencer through an audio driver.
 ///
 /// Notes are queued on the sequencer at exact millisecond ticks; the sequencer is driven by the synth's
-/// sample clock, so timing depends on the audio thread alone. The tick clock is what the player schedules
-/// against. The C objects are freed in the order FluidSynth needs: driver, sequencer, synth.
+/// sample clock, so timing depends on the audio thread alone and notes keep their relative times even
+/// across an underrun. The tick clock is what the player schedules against; what is heard lags it by the
+/// driver's buffer (`latency`), which the player's playhead takes off. The buffer is sized to keep time
+/// (`AudioBuffering.playback`); notes sounded at once (`sound(_:)`) go through a second synth on the same
+/// SoundFont (its samples are shared) behind a short buffer, when one is given and its driver opens. The
+/// C objects are freed in the order FluidSynth needs: driver, sequencer, synth.
 public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     // @unchecked: the C pointers are set once in init. Sequencer calls (`send`, `cancelPending`) come from
     // the one player thread that owns this output, as FluidSynth requires; `clock` only reads the
@@ -44,6 +48,14 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     public let notice: String?
     public let clock: any PlaybackClock
     public let isAudible: Bool
+    /// The playback driver's buffer, and the audition driver's when there is one.
+    public let buffering: AudioBuffering
+    public let auditionBuffering: AudioBuffering?
+    /// The synth and driver that sound notes at once, when they opened.
+    private let auditionSynth: Synth?
+    private var auditionDriver: OpaquePointer?
+    /// What the render callbacks of the sound device's drivers saw (playback first).
+    private let monitors: [UnsafeMutablePointer<lilt_render_monitor>]
 
     /// The drivers `.automatic` tries, in order.
     public static let automaticDrivers = ["pulseaudio", "alsa", "jack"]
@@ -55,12 +67,16 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - request: which driver to use.
+    ///   - buffering: the playback driver's buffer (a sound device's; the silent file driver keeps its own).
+    ///   - audition: a second synth on the same SoundFont for `sound(_:)`, opened on the same driver with
+    ///     `auditionBuffering`; without it (or when its driver fails) notes sounded at once go through `synth`.
     ///   - candidates: the drivers `.automatic` tries (default `automaticDrivers`); those not compiled in are
     ///     skipped.
     ///   - log: where ALSA's and FluidSynth's messages go while drivers open (default: the audio log).
     /// - Throws: `.unknownAudioDriver` for a name this FluidSynth lacks, `.audioDriverFailed` when a named
     ///   driver cannot open, `.call` when FluidSynth fails to make its sequencer or refuses a driver setting.
-    public init(synth: Synth, request: AudioDriverRequest = .automatic,
+    public init(synth: Synth, request: AudioDriverRequest = .automatic, buffering: AudioBuffering = .playback,
+                audition: Synth? = nil, auditionBuffering: AudioBuffering = .audition,
                 candidates: [String] = FluidSynthOutput.automaticDrivers, log: URL? = nil) throws(AudioError) {
         self.synth = synth
         let log = log ?? AudioLog.file
@@ -83,34 +99,69 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
 
         let settings = synth.settings
         let available = AudioDriverProbe.availableDrivers()
+        var monitors: [UnsafeMutablePointer<lilt_render_monitor>] = []
+        // A sound device's driver renders through `lilt_render`, which counts underruns.
+        func open(_ name: String, on synth: Synth, buffering: AudioBuffering) throws(AudioError) -> OpaquePointer? {
+            try fluidSet(synth.settings, "audio.driver", name)
+            try fluidSet(synth.settings, "audio.period-size", Int32(clamping: buffering.periodSize))
+            try fluidSet(synth.settings, "audio.periods", Int32(clamping: buffering.periods))
+            let monitor = UnsafeMutablePointer<lilt_render_monitor>.allocate(capacity: 1)
+            monitor.initialize(to: lilt_render_monitor(synth: synth.synth, sample_rate: synth.sampleRate, origin_ms: 0,
+                                                       rendered_ms: 0, total_ms: 0, calls: 0,
+                                                       // A server may take a while to start a new stream.
+                                                       warmup_calls: 2 * buffering.periods, underruns: 0,
+                                                       worst_gap_ms: 0))
+            let driver = StandardErrorRedirect.run(to: log) { new_fluid_audio_driver2(synth.settings, lilt_render, monitor) }
+            if driver == nil { monitor.deallocate() } else { monitors.append(monitor) }
+            return driver
+        }
         func open(_ name: String) throws(AudioError) -> OpaquePointer? {
-            try fluidSet(settings, "audio.driver", name)
-            return StandardErrorRedirect.run(to: log) { new_fluid_audio_driver(settings, synth.synth) }
+            try open(name, on: synth, buffering: buffering)
         }
         func openSilent(into path: String) throws(AudioError) -> OpaquePointer? {
             try fluidSet(settings, "audio.file.name", path)
             try fluidSet(settings, "audio.file.type", "raw")
             try fluidSet(settings, "audio.file.format", "s16")
             try fluidSet(settings, "audio.file.endian", "little")
-            return try open("file")
+            try fluidSet(settings, "audio.driver", "file")
+            return StandardErrorRedirect.run(to: log) { new_fluid_audio_driver(settings, synth.synth) }
         }
         setenv("JACK_NO_START_SERVER", "1", 0)
 
         let chosen: (driver: OpaquePointer, name: String, audible: Bool, notice: String?)
         do throws(AudioError) {
             // JACK's settings exist only when FluidSynth has the JACK driver.
-            if available.contains("jack") { try fluidSet(settings, "audio.jack.autoconnect", Int32(1)) }
+            if available.contains("jack") {
+                // Named so that a patchbay (and a test) tells playback from typed notes.
+                for (one, id) in [(synth, "lilt"), (audition, "lilt-typed")] {
+                    guard let one else { continue }
+                    try fluidSet(one.settings, "audio.jack.autoconnect", Int32(1))
+                    try fluidSet(one.settings, "audio.jack.id", id)
+                }
+            }
             chosen = try Self.openDriver(request, available: available, candidates: candidates, log: log,
                                          open: open, openSilent: openSilent)
         } catch {
             Self.release(sequencer: sequencer, event: event)
+            for monitor in monitors { monitor.deallocate() }
             throw error
         }
         self.driver = chosen.driver
         self.driverName = chosen.name
         self.isAudible = chosen.audible
         self.notice = chosen.notice
-        AudioLog.note("live output: \(chosen.name)" + (chosen.audible ? "" : " (silent)"))
+        self.buffering = buffering
+        var auditionDriver: OpaquePointer? = nil
+        if chosen.audible, let audition {
+            auditionDriver = try? open(chosen.name, on: audition, buffering: auditionBuffering)
+            if auditionDriver == nil { AudioLog.note("no second \(chosen.name) stream for typed notes: they share playback's buffer") }
+        }
+        self.auditionDriver = auditionDriver
+        self.monitors = monitors
+        self.auditionSynth = auditionDriver == nil ? nil : audition
+        self.auditionBuffering = auditionDriver == nil ? nil : auditionBuffering
+        AudioLog.note("live output: \(chosen.name)" + (chosen.audible ? ", playback buffer \(buffering)" : " (silent)")
+                      + (auditionDriver == nil ? "" : ", typed notes \(auditionBuffering)"))
     }
 
     /// Opens the driver `request` asks for: the driver, its name, whether it is heard, and what to tell
@@ -151,12 +202,25 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     }
 
     deinit {
+        if let auditionDriver { delete_fluid_audio_driver(auditionDriver) }
         if let driver { delete_fluid_audio_driver(driver) }
+        for monitor in monitors { monitor.deallocate() }
         delete_fluid_event(event)
         delete_fluid_sequencer(sequencer)
     }
 
     public var name: String { isAudible ? driverName : "silent" }
+
+    /// Milliseconds between the sequencer's clock and the speaker: the playback buffer (0 when silent).
+    public var latency: Double { isAudible ? buffering.milliseconds(sampleRate: synth.sampleRate) : 0 }
+
+    /// The playback driver's period in milliseconds (0 when silent).
+    public var period: Double { isAudible ? Double(buffering.periodSize) / synth.sampleRate * 1000 : 0 }
+
+    /// Milliseconds from `sound(_:)` to the speaker, at most (0 when silent).
+    public var auditionLatency: Double {
+        isAudible ? (auditionBuffering ?? buffering).milliseconds(sampleRate: synth.sampleRate) : 0
+    }
 
     public func send(_ note: NoteEvent, at time: Double) {
         switch note {
@@ -181,26 +245,42 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
 
     public func silence() {
         synth.allSoundsOff()
+        auditionSynth?.allSoundsOff()
     }
 
     public func setProgram(_ program: GMProgram) throws(AudioError) {
         try synth.select(program)
+        try auditionSynth?.select(program)
     }
 
     public func sound(_ event: NoteEvent) {
+        let target = auditionSynth ?? synth
         switch event {
-        case .noteOn(let key, let velocity): synth.noteOn(key, velocity: velocity)
-        case .noteOff(let key): synth.noteOff(key)
+        case .noteOn(let key, let velocity): target.noteOn(key, velocity: velocity)
+        case .noteOff(let key): target.noteOff(key)
         }
     }
 
-    /// Stops the audio driver now (the synth stays usable); later events are never heard.
+    /// Stops the audio driver now (the synth stays usable); later events are never heard. Records what
+    /// the session's playback met (`LiveAudioReport.last`) for `lilt doctor`.
     public func close() {
+        if let auditionDriver {
+            delete_fluid_audio_driver(auditionDriver)
+            self.auditionDriver = nil
+        }
+        let wasOpen = driver != nil
         if let driver {
             delete_fluid_audio_driver(driver)
             self.driver = nil
         }
-        synth.allSoundsOff()
+        silence()
+        if wasOpen, isAudible, let playback = monitors.first?.pointee {
+            let report = LiveAudioReport(driver: driverName, buffering: buffering, latency: latency,
+                                         auditionLatency: auditionLatency, seconds: playback.total_ms / 1000,
+                                         underruns: playback.underruns, worstGap: playback.worst_gap_ms, ended: Date())
+            report.save()
+            AudioLog.note(report.summary)
+        }
     }
 }
 

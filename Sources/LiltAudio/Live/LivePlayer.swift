@@ -173,7 +173,9 @@ final class PlayerEngine: Sendable {
 
     init(output: any NoteOutput, notes: [PlayerNote], tempo: Double, lookahead: Double, stopsAtEnd: Bool) {
         self.output = output
-        self.core = Mutex(PlayerCore(notes: notes, tempo: tempo, lookahead: lookahead, stopsAtEnd: stopsAtEnd))
+        var core = PlayerCore(notes: notes, tempo: tempo, lookahead: lookahead, stopsAtEnd: stopsAtEnd)
+        core.startMargin = output.period
+        self.core = Mutex(core)
     }
 
     static func playerNotes(_ notes: [Note]) -> [PlayerNote] {
@@ -191,8 +193,8 @@ final class PlayerEngine: Sendable {
     }
 
     func status() -> LivePlayer.Status {
-        let now = output.clock.milliseconds
-        return core.withLock { $0.status(now: now) }
+        let now = output.clock.milliseconds, latency = output.latency
+        return core.withLock { $0.status(now: now, latency: latency) }
     }
 
     /// One pass: queue the next stretch of notes, then carry out the output work in order.
@@ -273,6 +275,9 @@ struct PlayerCore {
     var timeline: Timeline
     /// The playhead while not playing.
     var heldPosition = 0.0
+    /// Milliseconds between a (re)start and its first note: the output's period, so that a note queued
+    /// for "now" is not already behind the block being rendered (it would sound a period late).
+    var startMargin = 0.0
     /// Raw position on `timeline` up to which note-ons are queued.
     var scheduledRaw = 0.0
     var sent: [Sent] = []
@@ -294,9 +299,11 @@ struct PlayerCore {
         state == .playing ? timeline.position(at: now) : heldPosition
     }
 
-    func status(now: Double) -> LivePlayer.Status {
+    /// The player as heard: while playing, the playhead is where the output's sound is, `latency`
+    /// milliseconds behind the time notes are queued for (never before where playing started).
+    func status(now: Double, latency: Double = 0) -> LivePlayer.Status {
         var state = self.state
-        var position = self.position(now: now)
+        var position = state == .playing ? timeline.position(at: now - latency) : heldPosition
         if state == .playing, stopsAtEnd, timeline.activeLoop == nil, position >= length {
             state = .finished
             position = length
@@ -394,7 +401,7 @@ struct PlayerCore {
     /// Rebuilds the queue so playback goes on from `position` at `now`.
     private mutating func restart(at position: Double, now: Double, sounding: Sounding) {
         clearQueue(now: now, sounding: sounding)
-        timeline = Timeline(time: now, position: position, tempo: tempo, loop: loop)
+        timeline = Timeline(time: now + startMargin, position: position, tempo: tempo, loop: loop)
         scheduledRaw = position
     }
 

@@ -12,6 +12,11 @@ public protocol NoteOutput: AnyObject, Sendable {
     var isAudible: Bool { get }
     /// What it plays through, for messages ("pulseaudio", "silent").
     var name: String { get }
+    /// Milliseconds from a time on `clock` to when what was queued for it is heard (the driver's buffer).
+    var latency: Double { get }
+    /// Milliseconds of the blocks the clock moves by: an event queued for a time less than this ahead may
+    /// sound up to a block late.
+    var period: Double { get }
     /// Queues `event` to happen at `time` milliseconds on `clock` (a time already past happens at once).
     func send(_ event: NoteEvent, at time: Double)
     /// Forgets every queued event whose time has not come.
@@ -50,6 +55,8 @@ public final class SilentOutput: NoteOutput {
 
     public var isAudible: Bool { false }
     public var name: String { "silent" }
+    public var latency: Double { 0 }
+    public var period: Double { 0 }
 
     public func send(_ event: NoteEvent, at time: Double) {
         state.withLock { $0.events.append(ScheduledNoteEvent(time: time, event: event)) }
