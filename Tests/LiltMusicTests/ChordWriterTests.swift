@@ -146,3 +146,36 @@ extension [UInt8] {
         return (0...(count - pattern.count)).contains { Array(self[$0..<($0 + pattern.count)]) == pattern }
     }
 }
+
+let nottinghamMIDI = packageRoot.appendingPathComponent("../shared/corpora/midi-samples/nottingham").standardized
+
+@Test("Nottingham MIDI renderings: the chords named from the accompaniment track are the lead sheet's",
+      .enabled(if: FileManager.default.fileExists(atPath: nottinghamMIDI.path)
+               && FileManager.default.fileExists(atPath: nottingham.path)))
+func nottinghamMIDIChords() throws {
+    let files = try FileManager.default.contentsOfDirectory(atPath: nottinghamMIDI.appendingPathComponent("full").path)
+        .filter { $0.hasSuffix(".mid") }.sorted()
+    #expect(files.count == 3)
+    for name in files {
+        // reelsr-t42.mid is tune X:42 of reelsr-t.abc.
+        let stem = name.dropLast(4)
+        let digits = stem.reversed().prefix { $0.isNumber }.count
+        let abc = nottingham.appendingPathComponent(stem.dropLast(digits) + ".abc")
+        let tune = try #require(try ABCReader().read(contentsOf: abc).first { $0.source?.detail == "X:\(stem.suffix(digits))" })
+        let midi = try MIDIFile.read(contentsOf: nottinghamMIDI.appendingPathComponent("full/\(name)")).melody()
+        let offset = try #require(midi.chords.first).onset - (try #require(tune.chords.first)).onset
+        var agree = 0
+        for chord in tune.chords {
+            let heard = midi.chords.first { $0.onset <= chord.onset + offset && chord.onset + offset < $0.end }
+            if heard?.rootPitchClass == chord.rootPitchClass && heard?.quality == chord.quality { agree += 1 }
+        }
+        let share = Double(agree) / Double(tune.chords.count)
+        print("\(name): \(tune.chords.count) lead-sheet chords, \(midi.chords.count) named, \(Int(share * 100))% agree")
+        #expect(share >= 0.8, "\(name)")
+    }
+    // The melody-only renderings have no accompaniment, so no chords.
+    for url in try FileManager.default.contentsOfDirectory(at: nottinghamMIDI.appendingPathComponent("melody"),
+                                                             includingPropertiesForKeys: nil) where url.pathExtension == "mid" {
+        #expect(try MIDIFile.read(contentsOf: url).melody().chords.isEmpty)
+    }
+}
