@@ -6,6 +6,8 @@ public enum ChordVoicing {
     static let upperRange = 48...67
     /// The bass notes' range, below the upper voices, so the lowest note is always the bass.
     static let bassRange = 36...47
+    /// The velocity chords are played at, quieter than a melody.
+    public static let velocity = 64
 
     /// The MIDI numbers to sound for each chord, lowest first (the bass, then the upper voices).
     public static func voicings(_ chords: [ChordSymbol], under melody: [Note]) -> [[Int]] {

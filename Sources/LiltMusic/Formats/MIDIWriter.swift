@@ -39,7 +39,7 @@ public enum MIDIWriter {
             for (chord, pitches) in zip(melody.chords, ChordVoicing.voicings(melody.chords, under: melody.notes)) {
                 let start = ticks(chord.onset), end = max(ticks(chord.end), start + 1)
                 for pitch in pitches {
-                    chordEvents.append((start, true, pitch, chordVelocity))
+                    chordEvents.append((start, true, pitch, ChordVoicing.velocity))
                     chordEvents.append((end, false, pitch, 0))
                 }
             }
@@ -57,8 +57,6 @@ public enum MIDIWriter {
 
     /// The channel (0-based) the chords are played on.
     public static let chordChannel = 1
-    /// The velocity of the chords' notes, quieter than the melody.
-    static let chordVelocity = 64
 
     /// A track of `events` on `channel` with its name and program change; note-offs sort before note-ons
     /// at the same tick, and the track ends at `end` or its last event.
