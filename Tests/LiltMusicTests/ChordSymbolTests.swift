@@ -220,3 +220,23 @@ func nottinghamChords() throws {
     #expect(chords > 30_000)
     #expect(unreadable.count < 20)
 }
+
+@Test("Random text never crashes the chord parser; chords read from JSON come back in time order")
+func chordHostileInput() throws {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet = Array("ABCDEFGabcdefgmM#b♯♭/+-()°øΔ0123456789susdimaugjh ")
+    for _ in 0..<5_000 {
+        let text = String((0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        if let chord = ChordSymbol(text) {
+            #expect(ChordSymbol(chord.symbol)?.symbol == chord.symbol, "\(text)")
+            #expect((0..<12).contains(chord.rootPitchClass) && (0..<12).contains(chord.bassPitchClass))
+        }
+    }
+    let json = #"{"melodies":[{"notes":[],"chords":[{"symbol":"G","onset":2,"duration":2},{"symbol":"C","onset":0,"duration":2}]}]}"#
+    let melody = try #require(try JSONDump.read(Data(json.utf8), file: "order.json").first)
+    #expect(melody.chords.map(\.symbol) == ["C", "G"])
+    // Chords past the last note are still written.
+    let abc = ABCWriter.write([melody])
+    #expect(abc.contains("\"C\"z4") && abc.contains("\"G\""))
+    #expect(try ABCReader().read(abc, file: "order.abc").first?.chords.map(\.symbol) == ["C", "G"])
+}

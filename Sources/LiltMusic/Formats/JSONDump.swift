@@ -96,6 +96,7 @@ public enum JSONDump {
                                           onset: .rounded(chord.onset, toDenominator: 960),
                                           duration: .rounded(chord.duration, toDenominator: 960)))
             }
+            chords.sort { $0.onset < $1.onset }
             melodies.append(Melody(title: entry.title, key: key,
                                    meter: entry.meter.flatMap(parseMeter), tempo: entry.tempo, notes: notes,
                                    source: SourceLocation(file: file, detail: "melody \(number + 1)"), chords: chords))
