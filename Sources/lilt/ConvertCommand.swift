@@ -29,6 +29,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "For MIDI output: the General MIDI program (1-128; 1 is the piano, 74 the flute).")
     var program: Int = 1
 
+    @Option(help: "For MIDI output: the General MIDI program of the chord symbols (1-128 or a name; 25 is the nylon guitar, 1 the piano).")
+    var chordProgram: String = "25"
+
     func run() throws {
         var options = MusicReadOptions()
         options.midi.track = track
@@ -42,11 +45,23 @@ struct ConvertCommand: ParsableCommand {
             guard !melodies.isEmpty else { throw CommandError("\(input): no tune X:\(tune)") }
         }
         guard let instrument = GMProgram(gmNumber: program) else { throw CommandError("--program must be 1-128") }
-        try MusicFile.write(melodies, to: URL(fileURLWithPath: output), program: instrument)
+        let chordInstrument: GMProgram
+        do { chordInstrument = try GMProgram.parse(chordProgram) } catch {
+            throw CommandError("--chord-program: \(error)")
+        }
+        try MusicFile.write(melodies, to: URL(fileURLWithPath: output), program: instrument, chordProgram: chordInstrument)
         if melodies.count > 1, MusicFormat(pathExtension: URL(fileURLWithPath: output).pathExtension) == .midi {
             print("note: a MIDI file holds one melody; wrote the first of \(melodies.count) (choose one with --tune)")
         }
+        for melody in melodies {
+            for symbol in melody.unreadableChords {
+                let file = melody.source?.file ?? input
+                FileHandle.standardError.write(Data("\(file)\(symbol.line.map { ":\($0)" } ?? ""): chord symbol \"\(symbol.text)\" could not be read (left out)\n".utf8))
+            }
+        }
         let notes = melodies.reduce(0) { $0 + $1.notes.count }
-        print("\(input) → \(output): \(melodies.count) melod\(melodies.count == 1 ? "y" : "ies"), \(notes) events")
+        let chords = melodies.reduce(0) { $0 + $1.chords.count }
+        print("\(input) → \(output): \(melodies.count) melod\(melodies.count == 1 ? "y" : "ies"), \(notes) events"
+              + (chords > 0 ? ", \(chords) chords" : ""))
     }
 }

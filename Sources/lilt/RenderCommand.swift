@@ -17,14 +17,23 @@ struct Render: ParsableCommand {
     @Option(help: "Seconds rendered after the last note for its release.")
     var tail = 1.0
 
+    @Option(help: "The General MIDI program the chord symbols are played with (1-128 or a name; 'none' leaves them out).")
+    var chordProgram = "25"
+
     func run() throws {
         AudioLog.use(DataLocations().audioLog)
         let (melody, program, font) = try melodyOptions.resolve()
+        var chordInstrument: GMProgram?
+        if chordProgram.lowercased() != "none" {
+            do { chordInstrument = try GMProgram.parse(chordProgram) } catch {
+                throw CommandError("--chord-program: \(error)")
+            }
+        }
         let renderer = try OfflineRenderer(soundFont: font, settings: SynthSettings(program: program),
                                            releaseTail: max(0, tail))
         let clock = ContinuousClock()
         let start = clock.now
-        let audio = try renderer.render(melody, tempo: melodyOptions.tempo)
+        let audio = try renderer.render(melody, tempo: melodyOptions.tempo, chordProgram: chordInstrument)
         let elapsed = clock.now - start
         try WAVWriter.write(audio, to: URL(fileURLWithPath: output))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

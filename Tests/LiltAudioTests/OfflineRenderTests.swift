@@ -73,3 +73,22 @@ func wavFile() throws {
         try WAVWriter.write(audio, to: folder.appendingPathComponent("missing/folder/x.wav"))
     }
 }
+
+@Test("Chord symbols are rendered below the melody on their own instrument, or left out when asked",
+      .enabled(if: hasFluidR3))
+func chordsRender() throws {
+    let renderer = try OfflineRenderer(soundFont: fluidR3, settings: dryPiano, releaseTail: 0.25)
+    // One melody note, then two beats where only the chord sounds (120 quarter notes a minute).
+    var melody = Melody.sequence([(76, 1), (nil, 2)], tempo: 120)
+    melody.chords = [try #require(ChordSymbol("C", onset: 0, duration: 3))]
+    let audio = try renderer.render(melody)
+    #expect(abs(audio.duration - 1.75) < 0.001)
+    let mono = audio.mono()
+    let chordOnly = 33_075..<55_125  // 0.75 s … 1.25 s
+    #expect(AudioAnalysis.rms(mono, chordOnly) > 0.005)
+    let dominant = try #require(AudioAnalysis.dominantFrequency(mono[chordOnly.lowerBound..<(chordOnly.lowerBound + 16_384)],
+                                                                sampleRate: 44_100))
+    #expect(dominant < 400, "the chord sounds below the melody's E5 (dominant \(dominant) Hz)")
+    let without = try renderer.render(melody, chordProgram: nil).mono()
+    #expect(AudioAnalysis.rms(without, chordOnly) < AudioAnalysis.rms(mono, chordOnly) / 10)
+}

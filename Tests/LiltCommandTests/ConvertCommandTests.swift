@@ -39,3 +39,36 @@ func convertChain() throws {
     #expect(unknown.status != 0)
     #expect(unknown.output.contains("unknown file type"))
 }
+
+@Test("lilt convert carries chord symbols: ABC → MIDI (its own program) → JSON; unreadable symbols are named")
+func convertChords() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-chords-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    let tune = """
+    X:1
+    T:Lead sheet
+    M:4/4
+    L:1/4
+    K:D
+    "D"f a "A7/C#"g e |"Bm"d f "G"b g |"Q7"a f "A7"e c |"D"d4 |]
+
+    """
+    try Data(tune.utf8).write(to: URL(fileURLWithPath: path("lead.abc")))
+    let toMIDI = try runLilt(["convert", path("lead.abc"), path("lead.mid"), "--chord-program", "1"])
+    #expect(toMIDI.status == 0, "\(toMIDI.output)")
+    #expect(toMIDI.output.contains("lead.abc:6: chord symbol \"Q7\" could not be read (left out)"))
+    #expect(toMIDI.output.contains("1 melody, 13 events, 6 chords"))
+    let midi = try Data(contentsOf: URL(fileURLWithPath: path("lead.mid")))
+    #expect(midi.count > 0 && Array(midi).indices.contains { Array(midi)[$0...].starts(with: [0x00, 0xC1, 0x00]) })
+    let toJSON = try runLilt(["convert", path("lead.mid"), path("lead.json")])
+    #expect(toJSON.status == 0, "\(toJSON.output)")
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("lead.json")))) as! [String: Any]
+    let chords = (object["melodies"] as! [[String: Any]])[0]["chords"] as! [[String: Any]]
+    #expect(chords.map { $0["symbol"] as? String } == ["D", "A7/C#", "Bm", "G", "A7", "D"])
+    #expect(chords.map { $0["onset"] as? Double } == [0, 2, 4, 6, 10, 12])
+    let bad = try runLilt(["convert", path("lead.abc"), path("x.mid"), "--chord-program", "kazoo"])
+    #expect(bad.status != 0)
+    #expect(bad.output.contains("--chord-program"))
+}

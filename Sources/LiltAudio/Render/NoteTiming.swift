@@ -41,4 +41,22 @@ extension Melody {
             return !a.event.isNoteOn && b.event.isNoteOn
         }
     }
+
+    /// The note-on and note-off events of the chord symbols as `ChordVoicing` voices them (a bass and
+    /// close-position chords below the melody) at `tempo`, in time order, note-offs first at equal times.
+    public func chordNoteEvents(tempo: Double) -> [TimedNoteEvent] {
+        let secondsPerQuarter = 60 / tempo
+        var events: [TimedNoteEvent] = []
+        for (chord, pitches) in zip(chords, ChordVoicing.voicings(chords, under: notes)) where chord.duration > .zero {
+            for pitch in pitches {
+                events.append(TimedNoteEvent(seconds: chord.onset.doubleValue * secondsPerQuarter,
+                                             event: .noteOn(key: pitch, velocity: ChordVoicing.velocity)))
+                events.append(TimedNoteEvent(seconds: chord.end.doubleValue * secondsPerQuarter, event: .noteOff(key: pitch)))
+            }
+        }
+        return events.sorted { a, b in
+            if a.seconds != b.seconds { return a.seconds < b.seconds }
+            return !a.event.isNoteOn && b.event.isNoteOn
+        }
+    }
 }

@@ -26,15 +26,30 @@ public final class OfflineRenderer {
         self.init(synth: try Synth(soundFont: soundFont, settings: settings), releaseTail: releaseTail)
     }
 
-    /// Renders `melody` at `tempo` quarter notes per minute (default: the melody's own, else 120).
-    /// The audio starts at the melody's onset 0 and lasts until its end plus `releaseTail`.
-    public func render(_ melody: Melody, tempo: Double? = nil) throws(AudioError) -> RenderedAudio {
+    /// The MIDI channel (0-based) chords are played on.
+    public static let chordChannel = 1
+
+    /// Renders `melody` at `tempo` quarter notes per minute (default: the melody's own, else 120), its
+    /// chord symbols too (on channel 2 with `chordProgram`; nil leaves them out). The audio starts at the
+    /// melody's onset 0 and lasts until its end (or its last chord's) plus `releaseTail`.
+    public func render(_ melody: Melody, tempo: Double? = nil,
+                       chordProgram: GMProgram? = .defaultChords) throws(AudioError) -> RenderedAudio {
         let tempo = tempo ?? melody.playbackTempo
         guard tempo > 0, tempo.isFinite else { throw .invalidArgument("tempo must be above 0 (got \(tempo))") }
         let rate = synth.sampleRate
-        let end = melody.length.doubleValue * 60 / tempo
+        let chordEnd = chordProgram == nil ? .zero : (melody.chords.last?.end ?? .zero)
+        let end = max(melody.length, chordEnd).doubleValue * 60 / tempo
         let totalFrames = Int(((end + max(releaseTail, 0)) * rate).rounded(.up))
-        let events = melody.noteEvents(tempo: tempo)
+        // (event, channel), in time order with note-offs first at equal times.
+        var events = melody.noteEvents(tempo: tempo).map { ($0, 0) }
+        if let chordProgram, !melody.chords.isEmpty {
+            try synth.select(chordProgram, channel: Self.chordChannel)
+            events += melody.chordNoteEvents(tempo: tempo).map { ($0, Self.chordChannel) }
+            events.sort { a, b in
+                if a.0.seconds != b.0.seconds { return a.0.seconds < b.0.seconds }
+                return !a.0.event.isNoteOn && b.0.event.isNoteOn
+            }
+        }
 
         synth.allSoundsOff()
         var samples = [Float](repeating: 0, count: 2 * totalFrames)
@@ -50,11 +65,11 @@ public final class OfflineRenderer {
                 }
             }
             do throws(AudioError) {
-                for timed in events {
+                for (timed, channel) in events {
                     try renderUntil(min(Int((timed.seconds * rate).rounded()), totalFrames))
                     switch timed.event {
-                    case .noteOn(let key, let velocity): synth.noteOn(key, velocity: velocity)
-                    case .noteOff(let key): synth.noteOff(key)
+                    case .noteOn(let key, let velocity): synth.noteOn(key, velocity: velocity, channel: channel)
+                    case .noteOff(let key): synth.noteOff(key, channel: channel)
                     }
                 }
                 try renderUntil(totalFrames)

@@ -101,12 +101,13 @@ public final class Synth: @unchecked Sendable {
     /// The instrument on channel 0.
     public var program: GMProgram { currentProgram.withLock { $0 } }
 
-    /// Chooses the General MIDI instrument on channel 0 (bank 0 of the loaded SoundFont).
-    public func select(_ program: GMProgram) throws(AudioError) {
+    /// Chooses the General MIDI instrument on `channel` (0…15; `program` tells channel 0's), bank 0 of the
+    /// loaded SoundFont.
+    public func select(_ program: GMProgram, channel: Int = 0) throws(AudioError) {
         try fluidCall("fluid_synth_program_select",
-                      fluid_synth_program_select(synth, 0, soundFontID, 0, Int32(program.number)),
-                      detail: "program \(program) is not in \(soundFont.lastPathComponent)")
-        currentProgram.withLock { $0 = program }
+                      fluid_synth_program_select(synth, Int32(clamping: channel), soundFontID, 0, Int32(program.number)),
+                      detail: "program \(program) on channel \(channel + 1) is not in \(soundFont.lastPathComponent)")
+        if channel == 0 { currentProgram.withLock { $0 = program } }
     }
 
     /// Master gain (FluidSynth's `synth.gain`, 0…10).
@@ -115,24 +116,25 @@ public final class Synth: @unchecked Sendable {
         set { fluid_synth_set_gain(synth, Float(newValue)) }
     }
 
-    /// Starts MIDI note `key` (0…127) at `velocity` (1…127) on channel 0, from the next rendered block.
-    /// A note FluidSynth cannot start (a key outside 0…127, no instrument) is written to the audio log.
-    public func noteOn(_ key: Int, velocity: Int) {
+    /// Starts MIDI note `key` (0…127) at `velocity` (1…127) on `channel` (0…15), from the next rendered
+    /// block. A note FluidSynth cannot start (a key outside 0…127, no instrument) is written to the audio log.
+    public func noteOn(_ key: Int, velocity: Int, channel: Int = 0) {
         fluidCallLogged("fluid_synth_noteon",
-                        fluid_synth_noteon(synth, 0, Int32(clamping: key), Int32(clamping: min(max(velocity, 1), 127))),
+                        fluid_synth_noteon(synth, Int32(clamping: channel), Int32(clamping: key),
+                                           Int32(clamping: min(max(velocity, 1), 127))),
                         detail: "key \(key)")
     }
 
-    /// Releases MIDI note `key` on channel 0 (it fades with the instrument's release). A key outside
+    /// Releases MIDI note `key` on `channel` (it fades with the instrument's release). A key outside
     /// 0…127 is written to the audio log.
-    public func noteOff(_ key: Int) {
+    public func noteOff(_ key: Int, channel: Int = 0) {
         guard (0...127).contains(key) else {
             AudioLog.note(AudioError.call(name: "fluid_synth_noteoff", detail: "key \(key) is outside 0…127").description)
             return
         }
         // For a key in range FluidSynth reports failure only when no voice was sounding it (already
         // released, or cut by all-sounds-off): that is no error.
-        _ = fluid_synth_noteoff(synth, 0, Int32(key))
+        _ = fluid_synth_noteoff(synth, Int32(clamping: channel), Int32(key))
     }
 
     /// Silences every voice at once, without release: the panic button. It cannot throw (it runs from a

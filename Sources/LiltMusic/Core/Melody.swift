@@ -126,9 +126,14 @@ public struct Melody: Hashable, Sendable, Codable {
     /// The length in quarter notes of an incomplete first bar (an anacrusis, or pickup) when the file
     /// shows one; nil when the first bar is complete or unknown. Writers draw bar lines from it.
     public var pickup: QuarterLength?
+    /// The chord symbols of a lead sheet, in time order and not overlapping; empty when there are none.
+    public var chords: [ChordSymbol]
+    /// Chord symbols the reader met but could not read (kept for the import report; not written out).
+    public var unreadableChords: [UnreadableChordSymbol]
 
     public init(title: String? = nil, key: Key? = nil, meter: Meter? = nil, tempo: Double? = nil,
-                notes: [Note] = [], source: SourceLocation? = nil, pickup: QuarterLength? = nil) {
+                notes: [Note] = [], source: SourceLocation? = nil, pickup: QuarterLength? = nil,
+                chords: [ChordSymbol] = [], unreadableChords: [UnreadableChordSymbol] = []) {
         self.title = title
         self.key = key
         self.meter = meter
@@ -136,6 +141,26 @@ public struct Melody: Hashable, Sendable, Codable {
         self.notes = notes
         self.source = source
         self.pickup = pickup
+        self.chords = chords
+        self.unreadableChords = unreadableChords
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case title, key, meter, tempo, notes, source, pickup, chords
+    }
+
+    /// Reads a melody encoded before chords existed too (no `chords`: none).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        key = try container.decodeIfPresent(Key.self, forKey: .key)
+        meter = try container.decodeIfPresent(Meter.self, forKey: .meter)
+        tempo = try container.decodeIfPresent(Double.self, forKey: .tempo)
+        notes = try container.decode([Note].self, forKey: .notes)
+        source = try container.decodeIfPresent(SourceLocation.self, forKey: .source)
+        pickup = try container.decodeIfPresent(QuarterLength.self, forKey: .pickup)
+        chords = try container.decodeIfPresent([ChordSymbol].self, forKey: .chords) ?? []
+        unreadableChords = []
     }
 
     /// The end of the last event, in quarter notes.

@@ -68,6 +68,8 @@ public struct CorpusImporter: Sendable {
         var songs: [(tokens: [TimeStepToken], song: EncodedSong)] = []
         var read = 0
         var skipped: [EncodingSkipReason] = []
+        /// The chord symbols of the songs read.
+        var chords = ImportReport()
         var failure: String?
     }
 
@@ -83,6 +85,7 @@ public struct CorpusImporter: Sendable {
         let encoder = TimeStepEncoder(parameters: parameters)
         for melody in melodies {
             result.read += 1
+            result.chords.countChords(of: melody, file: url.path)
             let (prepared, shift) = encoder.prepare(melody)
             if let reason = encoder.check(prepared) {
                 result.skipped.append(reason)
@@ -135,6 +138,9 @@ public struct CorpusImporter: Sendable {
             }
             report.filesRead += 1
             report.songsRead += result.read
+            report.chordsRead += result.chords.chordsRead
+            report.songsWithChords += result.chords.songsWithChords
+            report.unreadableChords += result.chords.unreadableChords
             for reason in result.skipped { skipped[reason, default: 0] += 1 }
             for (tokens, song) in result.songs {
                 tokenSongs.append(tokens)

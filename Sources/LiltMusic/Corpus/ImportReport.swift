@@ -13,8 +13,49 @@ public struct ImportReport: Hashable, Sendable, Codable {
     public var skipped: [String: Int] = [:]
     /// Licence notes of the collections imported, shown with the report.
     public var licenceNotes: [String] = []
+    /// Chord symbols read, over all songs read (as played: a repeated section counts again).
+    public var chordsRead = 0
+    /// Songs read that carry chord symbols.
+    public var songsWithChords = 0
+    /// Chord symbols that could not be read, each with its file and place (as written, once each).
+    public var unreadableChords: [UnreadableChord] = []
+
+    /// A chord symbol a file holds that could not be read.
+    public struct UnreadableChord: Hashable, Sendable, Codable, CustomStringConvertible {
+        public var file: String
+        public var line: Int?
+        public var symbol: String
+        public var description: String { file + (line.map { ":\($0)" } ?? "") + ": unreadable chord symbol \"\(symbol)\"" }
+    }
 
     public init() {}
+
+    /// Counts the chord symbols of a song read from `file`.
+    public mutating func countChords(of melody: Melody, file: String) {
+        chordsRead += melody.chords.count
+        if !melody.chords.isEmpty { songsWithChords += 1 }
+        for symbol in melody.unreadableChords {
+            unreadableChords.append(UnreadableChord(file: file, line: symbol.line, symbol: symbol.text))
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case filesRead, failures, songsRead, songsKept, skipped, licenceNotes, chordsRead, songsWithChords, unreadableChords
+    }
+
+    /// Reads a report written before chords were counted too (their counts are then 0).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        filesRead = try container.decodeIfPresent(Int.self, forKey: .filesRead) ?? 0
+        failures = try container.decodeIfPresent([Failure].self, forKey: .failures) ?? []
+        songsRead = try container.decodeIfPresent(Int.self, forKey: .songsRead) ?? 0
+        songsKept = try container.decodeIfPresent(Int.self, forKey: .songsKept) ?? 0
+        skipped = try container.decodeIfPresent([String: Int].self, forKey: .skipped) ?? [:]
+        licenceNotes = try container.decodeIfPresent([String].self, forKey: .licenceNotes) ?? []
+        chordsRead = try container.decodeIfPresent(Int.self, forKey: .chordsRead) ?? 0
+        songsWithChords = try container.decodeIfPresent(Int.self, forKey: .songsWithChords) ?? 0
+        unreadableChords = try container.decodeIfPresent([UnreadableChord].self, forKey: .unreadableChords) ?? []
+    }
 
     public var filesFailed: Int { failures.count }
 
@@ -27,6 +68,11 @@ public struct ImportReport: Hashable, Sendable, Codable {
         }
         for failure in failures.prefix(50) { lines.append("  failed: \(failure.reason)") }
         if failures.count > 50 { lines.append("  … and \(failures.count - 50) more failed files") }
+        if chordsRead > 0 || !unreadableChords.isEmpty {
+            lines.append("chords read: \(chordsRead) in \(songsWithChords) songs, unreadable symbols: \(unreadableChords.count)")
+            for symbol in unreadableChords.prefix(20) { lines.append("  \(symbol)") }
+            if unreadableChords.count > 20 { lines.append("  … and \(unreadableChords.count - 20) more unreadable symbols") }
+        }
         return lines
     }
 }

@@ -9,7 +9,7 @@ extension Key {
 }
 
 extension Melody {
-    /// The melody moved by `semitones` (notes only; rests stay), with its key moved along.
+    /// The melody moved by `semitones` (notes only; rests stay), with its key and chord symbols moved along.
     public func transposed(by semitones: Int) -> Melody {
         var copy = self
         if semitones == 0 { return copy }
@@ -17,6 +17,8 @@ extension Melody {
             if let pitch = copy.notes[index].pitch { copy.notes[index].pitch = Pitch(midi: pitch.midi + semitones) }
         }
         if let key { copy.key = Key(tonic: key.tonic + semitones, mode: key.mode) }
+        let fifths = copy.key?.fifths ?? 0
+        copy.chords = chords.map { $0.transposed(by: semitones, fifths: fifths) }
         return copy
     }
 

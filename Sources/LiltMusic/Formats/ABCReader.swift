@@ -17,8 +17,11 @@ public enum ABCError: Error, CustomStringConvertible, Equatable {
 
 /// Reads ABC 2.1 as folk collections write it: several tunes a file, `X: T: M: L: Q: K:` headers with
 /// modes, key-signature and bar-scoped accidentals, octave marks, lengths, broken rhythm, rests, ties,
-/// tuplets, repeats and numbered endings (expanded in playing order), chords (top note), inline fields;
-/// grace notes, decorations, chord symbols, lyrics and comments are skipped. Only the first voice of a
+/// tuplets, repeats and numbered endings (expanded in playing order), parts played in the order of the
+/// header's `P:` (or the Nottingham collection's `Y:`), chords (top note), chord symbols in quotes
+/// (`"Am7"`, `"D7/F#"`, `"G/b"`; quoted text starting with `^ _ < > @` is an annotation and skipped),
+/// inline fields; grace notes, decorations, lyrics and comments are skipped. A chord symbol that cannot be
+/// read is kept in the melody's `unreadableChords`, never the end of the tune. Only the first voice of a
 /// multi-voice tune is read.
 public struct ABCReader: Sendable {
     /// The largest number of events a tune may expand to through its repeats.
@@ -42,6 +45,45 @@ public struct ABCReader: Sendable {
         var parser = ABCParser(bytes: bytes, file: file, maximumEvents: maximumEvents)
         return try parser.parse()
     }
+
+    /// The labels of a part order: letters, a number repeating the letter or `( )` group before it, dots
+    /// and spaces ignored (`A2B` is AAB, `(AB)2C` is ABABC); at most 1000 labels.
+    static func partSequence(_ text: String) -> [Character] {
+        var characters = Array(text)
+        var index = 0
+        func group() -> [Character] {
+            var result: [Character] = []
+            var last: [Character] = []
+            while index < characters.count, result.count < 1000 {
+                let c = characters[index]
+                if c == ")" { index += 1; break }
+                if c == "(" {
+                    index += 1
+                    last = group()
+                    result += last
+                } else if let digit = c.wholeNumberValue, c.isASCII {
+                    var count = digit
+                    index += 1
+                    while index < characters.count, let more = characters[index].wholeNumberValue, characters[index].isASCII,
+                          count < 100 {
+                        count = count * 10 + more
+                        index += 1
+                    }
+                    for _ in 1..<max(1, min(count, 100)) where result.count < 1000 { result += last }
+                    continue
+                } else if c.isLetter, c.isASCII {
+                    index += 1
+                    last = [Character(c.uppercased())]
+                    result += last
+                } else {
+                    index += 1
+                }
+            }
+            return result
+        }
+        characters = characters.filter { !$0.isWhitespace }
+        return Array(group().prefix(1000))
+    }
 }
 
 /// What the body of a tune becomes before repeats are expanded.
@@ -53,6 +95,10 @@ private enum ABCItem {
     case ending(UInt64)
     /// A double or final bar: any ending is over.
     case sectionEnd
+    /// A chord symbol before the next event (its onset and length are set on expansion).
+    case chord(ChordSymbol)
+    /// A part label (`P:A` in the body): what follows, up to the next label, is that part.
+    case part(Character)
 }
 
 private struct ABCParser {
@@ -91,6 +137,10 @@ private struct ABCParser {
     var lastPlace = 0
     /// The time of the tune's first bar line (a pickup before it is an anacrusis).
     var firstBar: QuarterLength?
+    /// The order of the parts from the header (`P:AABB`, or `Y:` as the Nottingham collection writes it).
+    var partOrder: String?
+    var partOrderFromY: String?
+    var unreadableChords: [UnreadableChordSymbol] = []
     var melodies: [Melody] = []
 
     init(bytes: [UInt8], file: String, maximumEvents: Int) {
@@ -175,6 +225,9 @@ private struct ABCParser {
         inOtherVoice = false
         tiedPitch = nil
         firstBar = nil
+        partOrder = nil
+        partOrderFromY = nil
+        unreadableChords = []
     }
 
     mutating func field(_ letter: UInt8, value: Range<Int>) throws {
@@ -204,6 +257,11 @@ private struct ABCParser {
         case UInt8(ascii: "V"):
             guard inTune else { return }
             voice(text(value))
+        case UInt8(ascii: "P"):
+            guard inTune else { return }
+            if inBody { part(text(value)) } else { partOrder = text(value) }
+        case UInt8(ascii: "Y"):
+            if inTune && !inBody { partOrderFromY = text(value) }
         default:
             break
         }
@@ -500,8 +558,13 @@ private struct ABCParser {
                 // Grace notes: skipped.
                 if let close = bytes[i..<min(end, i + 256)].firstIndex(of: UInt8(ascii: "}")) { i = close + 1 } else { i += 1 }
             case UInt8(ascii: "\""):
-                // Chord symbols and annotations: skipped.
-                if let close = bytes[(i + 1)..<min(end, i + 256)].firstIndex(of: UInt8(ascii: "\"")) { i = close + 1 } else { i = end }
+                // A chord symbol or an annotation.
+                if let close = bytes[(i + 1)..<min(end, i + 256)].firstIndex(of: UInt8(ascii: "\"")) {
+                    chordSymbol((i + 1)..<close)
+                    i = close + 1
+                } else {
+                    i = end
+                }
             case UInt8(ascii: "!"), UInt8(ascii: "+"):
                 // Decorations `!trill!` `+trill+`: skipped (a lone `!` is an old line break).
                 if let close = bytes[(i + 1)..<min(end, i + 40)].firstIndex(of: byte) { i = close + 1 } else { i += 1 }
@@ -509,6 +572,24 @@ private struct ABCParser {
                 i += 1
             }
         }
+    }
+
+    /// The text between a pair of quotes: an annotation (starting with `^ _ < > @`) is skipped, a chord
+    /// symbol is kept for the next event, anything else is kept as an unreadable chord symbol.
+    mutating func chordSymbol(_ range: Range<Int>) {
+        let symbol = text(range)
+        guard let first = symbol.first, !"^_<>@".contains(first) else { return }
+        if let chord = ChordSymbol(symbol) {
+            items.append(.chord(chord))
+        } else {
+            unreadableChords.append(UnreadableChordSymbol(text: symbol, line: lineNumber))
+        }
+    }
+
+    /// A part label in the body: its first letter (`P:A`, `P:B`); anything else is not a label.
+    mutating func part(_ value: String) {
+        guard let label = value.first, label.isLetter, label.isASCII else { return }
+        items.append(.part(Character(label.uppercased())))
     }
 
     mutating func tuplet(_ i: inout Int, _ end: Int) throws {
@@ -552,6 +633,7 @@ private struct ABCParser {
                 if !meterSeen { meter = currentMeter; meterSeen = true }
             case UInt8(ascii: "L"): unit = try parseUnit(text(value)) ?? unit
             case UInt8(ascii: "Q"): if tempo == nil { tempo = parseTempo(text(value)) }
+            case UInt8(ascii: "P"): part(text(value))
             case UInt8(ascii: "V"):
                 voice(text(value))
                 if inOtherVoice {
@@ -588,6 +670,7 @@ private struct ABCParser {
             } else {
                 if bytes[i] == UInt8(ascii: "-") { tie = true }
                 if bytes[i] == UInt8(ascii: "\""), let close = bytes[(i + 1)..<end].firstIndex(of: UInt8(ascii: "\"")) {
+                    chordSymbol((i + 1)..<close)
                     i = close
                 }
                 i = max(i, place) + 1
@@ -664,8 +747,8 @@ private struct ABCParser {
         }
     }
 
-    /// Whether an ending for `pass` follows `index` before the next repeat start.
-    func laterEnding(after index: Int, _ pass: Int) -> Bool {
+    /// Whether an ending for `pass` follows `index` in `items` before the next repeat start.
+    func laterEnding(in items: [ABCItem], after index: Int, _ pass: Int) -> Bool {
         var j = index + 1
         while j < items.count {
             switch items[j] {
@@ -678,28 +761,79 @@ private struct ABCParser {
         return false
     }
 
-    /// Expands repeats and endings into playing order and builds the melody.
+    /// Expands parts, repeats and endings into playing order and builds the melody.
     mutating func finishTune() throws {
         defer { inTune = false; inBody = false; items = [] }
+        var expansion = Expansion()
+        for segment in playingSegments() {
+            try expand(segment, into: &expansion)
+        }
+        let builder = expansion.builder
+        let chords = expansion.chords.lastingUntilNext(end: builder.time)
+        // A tune without notes is still listed (the encoder skips it as having no notes).
+        var pickup: QuarterLength?
+        if let firstBar, firstBar > .zero, let meter, firstBar < meter.barLength { pickup = firstBar }
+        melodies.append(Melody(title: title, key: key, meter: meter, tempo: tempo, notes: builder.notes,
+                               source: SourceLocation(file: file, line: tuneLine, detail: tuneNumber.map { "X:\($0)" }),
+                               pickup: pickup, chords: chords, unreadableChords: unreadableChords))
+    }
+
+    /// What a tune's expansion has made so far.
+    struct Expansion {
         var builder = MelodyBuilder()
+        var chords: [ChordSymbol] = []
+        var produced = 0
+        var jumps = 0
+    }
+
+    /// The items in the order they are played, in pieces whose repeats are expanded one by one: when the
+    /// header gives an order (`P:AABB`, `P:A2B`, `P:(AB)2C`, or `Y:AABB`) and the body has those part
+    /// labels, what comes before the first label, then each part as the order names it; else everything
+    /// as written.
+    func playingSegments() -> [[ABCItem]] {
+        guard let orderText = partOrderFromY ?? partOrder else { return [items] }
+        var prefix: [ABCItem] = []
+        var parts: [Character: [ABCItem]] = [:]
+        var current: Character?
+        for item in items {
+            if case .part(let label) = item { current = label; parts[label, default: []].append(.sectionEnd); continue }
+            if let current { parts[current, default: []].append(item) } else { prefix.append(item) }
+        }
+        let order = ABCReader.partSequence(orderText).filter { parts[$0] != nil }
+        guard !order.isEmpty else { return [items] }
+        return [prefix] + order.map { parts[$0] ?? [] }
+    }
+
+    /// Expands the repeats and endings of `items` (a part, or the whole tune) onto `expansion`.
+    func expand(_ items: [ABCItem], into expansion: inout Expansion) throws {
         var index = 0
         var start = 0
         var pass = 1
         var ending: UInt64?
-        var produced = 0
-        var jumps = 0
         var openRepeat = false
         func playing() -> Bool { ending.map { $0 & (1 << UInt64(min(pass, 63))) != 0 } ?? true }
         while index < items.count {
             switch items[index] {
             case .event(let pitch, let duration, let tieOut):
                 if playing() {
-                    produced += 1
-                    guard produced <= maximumEvents else { throw fail("tune X:\(tuneNumber ?? "?") expands to more than \(maximumEvents) events") }
-                    guard builder.add(pitch: pitch, duration: duration, tieOut: tieOut) else {
+                    expansion.produced += 1
+                    guard expansion.produced <= maximumEvents else {
+                        throw fail("tune X:\(tuneNumber ?? "?") expands to more than \(maximumEvents) events")
+                    }
+                    guard expansion.builder.add(pitch: pitch, duration: duration, tieOut: tieOut) else {
                         throw fail("tune X:\(tuneNumber ?? "?"): durations too fine to add up exactly")
                     }
                 }
+                index += 1
+            case .chord(var chord):
+                if playing() {
+                    chord.onset = expansion.builder.time
+                    // A later symbol at the same time replaces an earlier one.
+                    if expansion.chords.last?.onset == chord.onset { expansion.chords.removeLast() }
+                    expansion.chords.append(chord)
+                }
+                index += 1
+            case .part:
                 index += 1
             case .repeatStart:
                 start = index + 1
@@ -719,9 +853,10 @@ private struct ABCParser {
                 if !playing() {
                     ending = nil
                     index += 1
-                } else if (ending == nil && pass == 1) || (ending != nil && pass < 63 && laterEnding(after: index, pass + 1)) {
-                    jumps += 1
-                    guard jumps < 1_000 else { throw fail("too many repeats") }
+                } else if (ending == nil && pass == 1)
+                            || (ending != nil && pass < 63 && laterEnding(in: items, after: index, pass + 1)) {
+                    expansion.jumps += 1
+                    guard expansion.jumps < 1_000 else { throw fail("too many repeats") }
                     pass += 1
                     ending = nil
                     index = start
@@ -734,11 +869,5 @@ private struct ABCParser {
                 }
             }
         }
-        // A tune without notes is still listed (the encoder skips it as having no notes).
-        var pickup: QuarterLength?
-        if let firstBar, firstBar > .zero, let meter, firstBar < meter.barLength { pickup = firstBar }
-        melodies.append(Melody(title: title, key: key, meter: meter, tempo: tempo, notes: builder.notes,
-                               source: SourceLocation(file: file, line: tuneLine, detail: tuneNumber.map { "X:\($0)" }),
-                               pickup: pickup))
     }
 }

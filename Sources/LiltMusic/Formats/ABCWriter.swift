@@ -1,7 +1,8 @@
 /// Writes melodies as ABC 2.1, one tune per melody (`X:` numbered from 1) with `T: M: L: Q: K:` headers,
 /// bar lines from the meter (after the pickup), notes tied across bar lines, tuplets `(p:q:n` for lengths
 /// in thirds, fifths, sevenths and ninths, and accidentals written wherever the key signature and the
-/// accidentals earlier in the bar would give another pitch.
+/// accidentals earlier in the bar would give another pitch. Chord symbols are written in quotes before the
+/// note they start on (a note is cut and tied where a chord starts under it).
 public enum ABCWriter {
     public static func write(_ melodies: [Melody]) -> String {
         var out = ""
@@ -37,7 +38,8 @@ public enum ABCWriter {
         let signature = Key.signatureAlterations(fifths: fifths)
         let barLength = melody.meter?.barLength ?? 4
         var barAccidentals: [Int: Int] = [:]
-        let pieces = melody.barPieces(barLength: barLength)
+        let pieces = melody.barPieces(barLength: barLength, cuts: melody.chords.map(\.onset))
+        var nextChord = 0
         var currentBar = pieces.first?.bar ?? 1
         var barsOnLine = 0
         var line = ""
@@ -53,6 +55,10 @@ public enum ABCWriter {
                 if barsOnLine == 4 { out += line.trimmingCharacters(in: .whitespaces) + "\n"; line = ""; barsOnLine = 0 }
             }
             line += " "
+            while nextChord < melody.chords.count, melody.chords[nextChord].onset <= piece.onset {
+                if melody.chords[nextChord].onset == piece.onset { line += "\"\(melody.chords[nextChord].symbol)\"" }
+                nextChord += 1
+            }
             // Lengths with an odd factor (thirds, fifths …) are written as a tuplet `(p:q:n` of plain lengths.
             if tupletLeft == 0, let p = tupletFactor(piece.duration / unit) {
                 var count = 1

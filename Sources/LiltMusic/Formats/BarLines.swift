@@ -8,6 +8,8 @@ struct BarPiece {
     var velocity: Int
     /// The bar number: 0 for a pickup bar, else from 1.
     var bar: Int
+    /// Where the piece starts, in quarter notes from the melody's start.
+    var onset: QuarterLength
 }
 
 extension Melody {
@@ -18,14 +20,15 @@ extension Melody {
     }
 
     /// The events cut at bar lines of `barLength` (counted from the pickup when there is one, else from
-    /// onset 0); gaps become rests.
-    func barPieces(barLength requested: QuarterLength) -> [BarPiece] {
+    /// onset 0) and at the times `cuts` (sorted; where chord symbols start); gaps become rests.
+    func barPieces(barLength requested: QuarterLength, cuts: [QuarterLength] = []) -> [BarPiece] {
         let barLength = requested > .zero ? requested : 4
         var pieces: [BarPiece] = []
         var time = QuarterLength.zero
         let pickup = usablePickup(barLength: barLength)
         // Positions are shifted so that bar lines fall on multiples of `barLength`.
         let offset = pickup.map { barLength - $0 } ?? .zero
+        var nextCut = 0
         func emit(_ pitch: Int?, from start: QuarterLength, length: QuarterLength, velocity: Int) {
             var position = start
             var remaining = length
@@ -33,11 +36,14 @@ extension Melody {
             while remaining > .zero {
                 let barIndex = Int(((position + offset) / barLength).doubleValue.rounded(.down))
                 let barEnd = barLength * QuarterLength(barIndex + 1) - offset
-                let piece = min(remaining, barEnd - position)
+                while nextCut < cuts.count, cuts[nextCut] <= position { nextCut += 1 }
+                var pieceEnd = barEnd
+                if nextCut < cuts.count { pieceEnd = min(pieceEnd, cuts[nextCut]) }
+                let piece = min(remaining, pieceEnd - position)
                 let last = piece == remaining
                 pieces.append(BarPiece(pitch: pitch, duration: piece, tieIn: pitch != nil && !first,
                                        tieOut: pitch != nil && !last, velocity: velocity,
-                                       bar: pickup == nil ? barIndex + 1 : barIndex))
+                                       bar: pickup == nil ? barIndex + 1 : barIndex, onset: position))
                 position += piece
                 remaining -= piece
                 first = false
@@ -48,6 +54,11 @@ extension Melody {
             let start = max(note.onset, time)
             if note.end > start { emit(note.pitch?.midi, from: start, length: note.end - start, velocity: note.velocity) }
             time = max(time, note.end)
+        }
+        // Chords after the last note: rests to carry them.
+        if let lastCut = cuts.last, lastCut >= time {
+            let end = chords.last.map { max($0.end, lastCut) } ?? lastCut
+            if end > time { emit(nil, from: time, length: end - time, velocity: 0) }
         }
         return pieces
     }

@@ -38,6 +38,8 @@ public struct GMProgram: Hashable, Sendable, CustomStringConvertible, Codable {
 
     public static let acousticGrandPiano = GMProgram(number: 0)!
     public static let flute = GMProgram(number: 73)!
+    /// Acoustic Guitar (nylon), General MIDI 25: what chord symbols are played with unless asked otherwise.
+    public static let defaultChords = GMProgram(number: 24)!
 
     /// Reads `--program`: a General MIDI number 1…128, or a name. A name matches case-insensitively and
     /// ignoring spaces, hyphens and parentheses; an exact name wins, then a unique name that starts with the

@@ -1,8 +1,10 @@
 import Foundation
 
 /// A plain JSON dump for scripts and checks:
-/// `{"melodies":[{"title","key","meter","tempo","notes":[{"pitch":60,"onset":0.0,"duration":1.0}, …]}]}`,
-/// onsets and durations in quarter notes, `"pitch": null` for rests. Read back by `read(_:file:)`.
+/// `{"melodies":[{"title","key","meter","tempo","notes":[{"pitch":60,"onset":0.0,"duration":1.0}, …],
+/// "chords":[{"symbol":"A7","root":9,"quality":"7","bass":null,"onset":0.0,"duration":2.0}, …]}]}`,
+/// onsets and durations in quarter notes, `"pitch": null` for rests, a chord's `root` and `bass` as pitch
+/// classes (0 = C), its `quality` a `ChordSymbol.Quality` raw value. Read back by `read(_:file:)`.
 public enum JSONDump {
     public static func write(_ melodies: [Melody]) -> String {
         var out = "{\"melodies\":["
@@ -19,6 +21,16 @@ public enum JSONDump {
                 out += "{\"pitch\":" + (note.pitch.map { String($0.midi) } ?? "null")
                 out += ",\"onset\":" + number(note.onset.doubleValue)
                 out += ",\"duration\":" + number(note.duration.doubleValue) + "}"
+            }
+            out += "],\"chords\":["
+            for (n, chord) in melody.chords.enumerated() {
+                if n > 0 { out += "," }
+                out += "{\"symbol\":" + quoted(chord.symbol)
+                out += ",\"root\":\(chord.rootPitchClass)"
+                out += ",\"quality\":" + quoted(chord.quality.rawValue)
+                out += ",\"bass\":" + (chord.bass.map { String($0.pitchClass) } ?? "null")
+                out += ",\"onset\":" + number(chord.onset.doubleValue)
+                out += ",\"duration\":" + number(chord.duration.doubleValue) + "}"
             }
             out += "]}"
         }
@@ -68,9 +80,26 @@ public enum JSONDump {
                                   duration: .rounded(note.duration, toDenominator: 960),
                                   velocity: min(max(note.velocity ?? 90, 1), 127)))
             }
-            melodies.append(Melody(title: entry.title, key: entry.key.flatMap { Key(name: $0) },
+            let key = entry.key.flatMap { Key(name: $0) }
+            var chords: [ChordSymbol] = []
+            for chord in entry.chords ?? [] {
+                let place = "melody \(number + 1), chord \(chords.count + 1)"
+                guard let read = chord.symbol(fifths: key?.fifths ?? 0) else {
+                    throw JSONDumpError(file: file, reason: "\(place): a readable \"symbol\", or \"root\" 0–11 and a "
+                                        + "\"quality\" (\(ChordSymbol.Quality.allCases.map(\.rawValue).joined(separator: ", "))) are needed")
+                }
+                guard chord.onset.isFinite, chord.duration.isFinite, chord.onset >= 0, chord.duration > 0,
+                      chord.onset < 1e7, chord.duration < 1e7 else {
+                    throw JSONDumpError(file: file, reason: "\(place): onset ≥ 0 and duration > 0 are needed")
+                }
+                chords.append(ChordSymbol(root: read.root, quality: read.quality, bass: read.bass,
+                                          onset: .rounded(chord.onset, toDenominator: 960),
+                                          duration: .rounded(chord.duration, toDenominator: 960)))
+            }
+            chords.sort { $0.onset < $1.onset }
+            melodies.append(Melody(title: entry.title, key: key,
                                    meter: entry.meter.flatMap(parseMeter), tempo: entry.tempo, notes: notes,
-                                   source: SourceLocation(file: file, detail: "melody \(number + 1)")))
+                                   source: SourceLocation(file: file, detail: "melody \(number + 1)"), chords: chords))
         }
         return melodies
     }
@@ -82,6 +111,24 @@ public enum JSONDump {
         var meter: String?
         var tempo: Double?
         var notes: [NoteEntry]
+        var chords: [ChordEntry]?
+    }
+    private struct ChordEntry: Decodable {
+        var symbol: String?
+        var root: Int?
+        var quality: String?
+        var bass: Int?
+        var onset: Double
+        var duration: Double
+
+        /// The chord as its symbol spells it; else from `root`, `quality` and `bass`, spelled in the key.
+        func symbol(fifths: Int) -> ChordSymbol? {
+            if let symbol, let chord = ChordSymbol(symbol) { return chord }
+            guard let root, (0...11).contains(root), let quality = quality.flatMap(ChordSymbol.Quality.init(rawValue:)),
+                  (bass ?? 0) >= 0, (bass ?? 0) <= 11 else { return nil }
+            return ChordSymbol(root: NoteName(pitchClass: root, fifths: fifths), quality: quality,
+                               bass: bass.map { NoteName(pitchClass: $0, fifths: fifths) })
+        }
     }
     private struct NoteEntry: Decodable {
         var pitch: Int?

@@ -24,11 +24,14 @@ public struct MIDIMelodyOptions: Sendable, Equatable {
     /// Onsets and ends are rounded to multiples of this many quarter notes (1/24 keeps 32nd notes and
     /// sixteenth triplets); nil keeps the exact tick positions.
     public var grid: QuarterLength?
+    /// Whether the other non-drum notes (an accompaniment) are named as chord symbols, beat by beat.
+    public var chords: Bool
 
-    public init(track: Int? = nil, channel: Int? = nil, grid: QuarterLength? = QuarterLength(1, 24)) {
+    public init(track: Int? = nil, channel: Int? = nil, grid: QuarterLength? = QuarterLength(1, 24), chords: Bool = true) {
         self.track = track
         self.channel = channel
         self.grid = grid
+        self.chords = chords
     }
 }
 
@@ -249,16 +252,21 @@ public struct MIDIFile: Sendable {
     /// part (a track and channel pair, by mean pitch), reduced to one line (of notes sounding together the
     /// highest wins; a lower note starting under a held higher one is left out), quantized to the grid,
     /// with rests filling the gaps from time 0, and a closing rest when the track ends up to a bar after
-    /// its last note.
+    /// its last note. The other non-drum notes, when there are any, become the melody's chord symbols
+    /// (`recognizeChords`, per beat of the first time signature).
     public func melody(options: MIDIMelodyOptions = MIDIMelodyOptions()) throws -> Melody {
         var chosen = notes
+        var melodyPart: (NoteEvent) -> Bool = { _ in true }
         var partName = "the file"
         if let track = options.track {
             chosen = chosen.filter { $0.track == track }
             partName = "track \(track)"
+            melodyPart = { $0.track == track }
         }
         if let channel = options.channel {
             chosen = chosen.filter { $0.channel == channel }
+            let trackPart = melodyPart
+            melodyPart = { trackPart($0) && $0.channel == channel }
             partName = (options.track == nil ? "" : partName + ", ") + "channel \(channel)"
         }
         if options.track == nil && options.channel == nil {
@@ -274,6 +282,7 @@ public struct MIDIFile: Sendable {
             }
             if let best {
                 chosen = chosen.filter { ($0.track << 4 | $0.channel) == best.key }
+                melodyPart = { ($0.track << 4 | $0.channel) == best.key }
                 partName = "track \(best.key >> 4), channel \(best.key & 15)"
             } else {
                 chosen = []
@@ -323,8 +332,23 @@ public struct MIDIFile: Sendable {
             }
         }
         let title = tracks.first?.name ?? chosen.first.flatMap { tracks[$0.track].name }
-        return Melody(title: title, key: keySignatures.first?.key, meter: timeSignatures.first?.meter,
-                      tempo: tempos.first.map { 60_000_000 / Double($0.microsecondsPerQuarter) },
-                      notes: builder.notes, source: SourceLocation(file: file, detail: partName))
+        var melody = Melody(title: title, key: keySignatures.first?.key, meter: timeSignatures.first?.meter,
+                            tempo: tempos.first.map { 60_000_000 / Double($0.microsecondsPerQuarter) },
+                            notes: builder.notes, source: SourceLocation(file: file, detail: partName))
+        if options.chords {
+            let accompaniment = notes.filter { $0.channel != 9 && !melodyPart($0) }
+            if !accompaniment.isEmpty {
+                var beat = QuarterLength(1)
+                var beatsPerBar = 4
+                if let meter = melody.meter, meter.denominator > 0, meter.numerator > 0, meter.numerator < 100 {
+                    let compound = meter.denominator == 8 && meter.numerator % 3 == 0 && meter.numerator > 3
+                    beat = compound ? QuarterLength(3, 2) : QuarterLength(4, meter.denominator)
+                    beatsPerBar = compound ? meter.numerator / 3 : meter.numerator
+                }
+                melody.chords = recognizeChords(accompaniment, beat: beat, beatsPerBar: beatsPerBar,
+                                                fifths: melody.keyOrEstimate?.fifths ?? 0)
+            }
+        }
+        return melody
     }
 }

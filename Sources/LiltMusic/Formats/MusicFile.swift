@@ -68,25 +68,27 @@ public enum MusicFile {
 
     /// The bytes of `melodies` written in `format`. MIDI and kern hold one melody (the first); ABC, JSON
     /// and MusicXML hold them all (MusicXML as one part per melody).
-    /// `program` is the instrument a MIDI file asks for.
-    public static func data(_ melodies: [Melody], format: MusicFormat, program: GMProgram = .acousticGrandPiano) -> Data {
+    /// `program` is the instrument a MIDI file asks for, `chordProgram` the one its chord symbols play on.
+    public static func data(_ melodies: [Melody], format: MusicFormat, program: GMProgram = .acousticGrandPiano,
+                            chordProgram: GMProgram = .defaultChords) -> Data {
         switch format {
         case .kern: Data(KernWriter.write(melodies).utf8)
         case .abc: Data(ABCWriter.write(melodies).utf8)
-        case .midi: Data(MIDIWriter.write(melodies[0], program: program.number))
+        case .midi: Data(MIDIWriter.write(melodies[0], program: program.number, chordProgram: chordProgram.number))
         case .musicXML: Data(MusicXMLWriter.write(melodies).utf8)
         case .json: Data(JSONDump.write(melodies).utf8)
         }
     }
 
     /// Writes `melodies` to `url` in the format of its extension.
-    public static func write(_ melodies: [Melody], to url: URL, program: GMProgram = .acousticGrandPiano) throws {
+    public static func write(_ melodies: [Melody], to url: URL, program: GMProgram = .acousticGrandPiano,
+                             chordProgram: GMProgram = .defaultChords) throws {
         guard let format = MusicFormat(pathExtension: url.pathExtension) else {
             throw MusicFileError.unknownFormat(file: url.path)
         }
         guard !melodies.isEmpty else { throw MusicFileError.noMelodies(file: url.path) }
         do {
-            try data(melodies, format: format, program: program).write(to: url, options: .atomic)
+            try data(melodies, format: format, program: program, chordProgram: chordProgram).write(to: url, options: .atomic)
         } catch {
             throw MusicFileError.unwritable(file: url.path, reason: error.localizedDescription)
         }

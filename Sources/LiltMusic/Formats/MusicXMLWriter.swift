@@ -1,6 +1,7 @@
 /// Writes melodies as MusicXML 4.0 partwise (one part per melody): key, time, tempo, measures from the
 /// meter (4/4 when there is none), notes and rests with ties across bar lines, note types with dots and
-/// triplet time modifications where the lengths allow.
+/// triplet time modifications where the lengths allow, chord symbols as `<harmony>` before the note they
+/// start on.
 public enum MusicXMLWriter {
     public static func write(_ melodies: [Melody]) -> String {
         var out = """
@@ -66,10 +67,54 @@ public enum MusicXMLWriter {
         return result
     }
 
+    /// A chord symbol as a `<harmony>` element: root, kind (with its usual text) and bass; degrees for the
+    /// kinds MusicXML has no name for.
+    static func harmony(_ chord: ChordSymbol) -> String {
+        func step(_ name: NoteName, _ element: String) -> String {
+            "<\(element)-step>\(SpelledPitch.letterNames[name.letter])</\(element)-step>"
+                + (name.alteration != 0 ? "<\(element)-alter>\(name.alteration)</\(element)-alter>" : "")
+        }
+        var out = "      <harmony><root>" + step(chord.root, "root") + "</root>"
+        let (kind, degrees) = kind(chord.quality)
+        out += "<kind text=\"\(escape(chord.quality.suffix))\">\(kind)</kind>"
+        if let bass = chord.bass { out += "<bass>" + step(bass, "bass") + "</bass>" }
+        for (value, alter) in degrees {
+            out += "<degree><degree-value>\(value)</degree-value><degree-alter>\(alter)</degree-alter>"
+                + "<degree-type>add</degree-type></degree>"
+        }
+        return out + "</harmony>\n"
+    }
+
+    /// The MusicXML `<kind>` of a quality and the degrees added to it.
+    static func kind(_ quality: ChordSymbol.Quality) -> (String, [(Int, Int)]) {
+        switch quality {
+        case .major: ("major", [])
+        case .minor: ("minor", [])
+        case .dominant7: ("dominant", [])
+        case .major7: ("major-seventh", [])
+        case .minor7: ("minor-seventh", [])
+        case .diminished: ("diminished", [])
+        case .diminished7: ("diminished-seventh", [])
+        case .halfDiminished7: ("half-diminished", [])
+        case .augmented: ("augmented", [])
+        case .augmented7: ("augmented-seventh", [])
+        case .suspended2: ("suspended-second", [])
+        case .suspended4: ("suspended-fourth", [])
+        case .dominant7Suspended4: ("suspended-fourth", [(7, -1)])
+        case .major6: ("major-sixth", [])
+        case .minor6: ("minor-sixth", [])
+        case .dominant9: ("dominant-ninth", [])
+        case .major9: ("major-ninth", [])
+        case .minor9: ("minor-ninth", [])
+        case .dominant7Flat9: ("dominant", [(9, -1)])
+        }
+    }
+
     static func part(_ melody: Melody, id: String) -> String {
         let melody = melody.withUsableMeter
         let meter = melody.meter ?? Meter(4, 4)
-        let pieces = melody.barPieces(barLength: meter.barLength)
+        let pieces = melody.barPieces(barLength: meter.barLength, cuts: melody.chords.map(\.onset))
+        var nextChord = 0
         var divisions = 1
         for piece in pieces {
             divisions = QuarterLength.lcm(divisions, piece.duration.denominator)
@@ -99,6 +144,10 @@ public enum MusicXMLWriter {
                         out += "<per-minute>\(text)</per-minute></metronome></direction-type><sound tempo=\"\(text)\"/></direction>\n"
                     }
                 }
+            }
+            while nextChord < melody.chords.count, melody.chords[nextChord].onset <= piece.onset {
+                if melody.chords[nextChord].onset == piece.onset { out += harmony(melody.chords[nextChord]) }
+                nextChord += 1
             }
             let parts = split(piece.duration)
             for (index, (shape, length)) in parts.enumerated() {
