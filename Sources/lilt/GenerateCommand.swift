@@ -112,7 +112,7 @@ enum TakeWriter {
             let font = try SoundFontLocator(explicitPath: soundfont).locate()
             let renderer = try OfflineRenderer(soundFont: font, settings: SynthSettings(program: gm), releaseTail: 1)
             for (take, file) in zip(takes, files(for: url, count: takes.count)) {
-                try WAVWriter.write(try renderer.render(take.melody, tempo: take.melody.tempo), to: file)
+                try WAVWriter.write(try renderer.render(take.melody, tempo: take.melody.tempo).leveled(.standard).audio, to: file)
             }
             return
         }

@@ -20,6 +20,12 @@ struct Render: ParsableCommand {
     @Option(help: "The General MIDI program the chord symbols are played with (1-128 or a name; 'none' leaves them out).")
     var chordProgram = "25"
 
+    @Option(help: "Decibels to change the synth's level by, instead of normalizing (0: as FluidSynth renders it).")
+    var gain: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Scale the render so that its peak is at −1 dBFS.")
+    var normalize = true
+
     func run() throws {
         AudioLog.use(DataLocations().audioLog)
         let (melody, program, font) = try melodyOptions.resolve()
@@ -35,9 +41,15 @@ struct Render: ParsableCommand {
         let start = clock.now
         let audio = try renderer.render(melody, tempo: melodyOptions.tempo, chordProgram: chordInstrument)
         let elapsed = clock.now - start
-        try WAVWriter.write(audio, to: URL(fileURLWithPath: output))
+        let leveled = audio.leveled(RenderLevel(gain: gain, normalize: normalize))
+        try WAVWriter.write(leveled.audio, to: URL(fileURLWithPath: output))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "wrote %@: %.1f s of audio (%@), rendered in %.3f s (%.0f× real time)",
-                     output, audio.duration, program.name, seconds, audio.duration / max(seconds, 1e-9)))
+        print(String(format: "wrote %@: %.1f s of audio (%@), peak %.1f dBFS (gain %+.1f dB), rendered in %.3f s (%.0f× real time)",
+                     output, audio.duration, program.name, leveled.peakDecibels, leveled.gain, seconds,
+                     audio.duration / max(seconds, 1e-9)))
+        if leveled.clipped > 0 {
+            printError(String(format: "warning: %d samples went past full scale and were clipped; lower --gain by %.1f dB",
+                              leveled.clipped, leveled.peakDecibels))
+        }
     }
 }

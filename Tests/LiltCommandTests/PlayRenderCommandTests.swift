@@ -132,3 +132,35 @@ func interruptLeavesTerminalClean() throws {
     #expect(!screen.contains("\u{25B6}"), "the progress line is still on screen:\n\(screen)")
     #expect(!screen.contains("^C"), "\(screen)")
 }
+
+/// The peak of a 16-bit WAV file Lilt wrote (44-byte header), in dBFS.
+private func peakDecibels(ofWAV url: URL) throws -> Double {
+    let data = try Data(contentsOf: url)
+    var peak = 0
+    for offset in stride(from: 44, to: data.count - 1, by: 2) {
+        peak = max(peak, abs(Int(Int16(bitPattern: UInt16(data[offset]) | UInt16(data[offset + 1]) << 8))))
+    }
+    return 20 * log10(Double(peak) / 32767)
+}
+
+@Test("lilt render normalizes to a peak of −1 dBFS; --no-normalize keeps the synth's level and --gain adds to it",
+      .enabled(if: hasSoundFont))
+func renderLevels() throws {
+    let folder = try makeFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tune = try writeTune(in: folder, notes: """
+        {"pitch":60,"onset":0,"duration":1},{"pitch":64,"onset":1,"duration":1},{"pitch":67,"onset":2,"duration":2}
+        """)
+    let wav = folder.appendingPathComponent("out.wav")
+    func render(_ options: [String]) throws -> Double {
+        let (status, output) = try runLilt(["render", tune.path, "-o", wav.path] + options)
+        #expect(status == 0, "\(output)")
+        return try peakDecibels(ofWAV: wav)
+    }
+    let normalized = try render([])
+    #expect(abs(normalized - -1) < 0.05, "peak \(normalized) dBFS")
+    let raw = try render(["--no-normalize"])
+    #expect(raw < -6, "FluidSynth's own level: peak \(raw) dBFS")
+    let louder = try render(["--gain", "4.5"])
+    #expect(abs(louder - raw - 4.5) < 0.05, "--gain 4.5: \(louder) dBFS against \(raw)")
+}

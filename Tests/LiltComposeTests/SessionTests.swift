@@ -177,3 +177,15 @@ func autosave() throws {
     autosave.discard()
     #expect(autosave.recover() == nil)
 }
+
+@Test("a session's volume is saved and read back; a file without one plays at 0 dB")
+func sessionVolume() throws {
+    var session = ComposingSession()
+    session.controls.volume = -6
+    let data = SessionFile.encode(session)
+    #expect(try SessionFile.decode(data, file: "loud.lilt").controls.volume == -6)
+    session.controls.volume = 0
+    let plain = SessionFile.encode(session)
+    #expect(!String(decoding: plain, as: UTF8.self).contains("volume"))
+    #expect(try SessionFile.decode(plain, file: "plain.lilt").controls.volume == 0)
+}

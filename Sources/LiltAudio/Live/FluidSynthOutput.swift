@@ -56,6 +56,13 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     private var auditionDriver: OpaquePointer?
     /// What the render callbacks of the sound device's drivers saw (playback first).
     private let monitors: [UnsafeMutablePointer<lilt_render_monitor>]
+    /// The gain that volume 0 dB stands for.
+    private let baseGain: Double
+
+    /// The synth's gain on a sound device. A melody alone peaks near −12 dBFS at this gain and a melody with
+    /// its chords near −7 dBFS: loud beside other audio, with headroom left for chords (FluidSynth's 0.2
+    /// left a melody at −19 dBFS). The file driver keeps the synth's own gain.
+    public static let liveGain = 1.0
 
     /// The drivers `.automatic` tries, in order.
     public static let automaticDrivers = ["pulseaudio", "alsa", "jack"]
@@ -160,6 +167,10 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         self.monitors = monitors
         self.auditionSynth = auditionDriver == nil ? nil : audition
         self.auditionBuffering = auditionDriver == nil ? nil : auditionBuffering
+        if chosen.audible {
+            for one in [synth, self.auditionSynth].compactMap({ $0 }) { one.gain = Self.liveGain }
+        }
+        baseGain = synth.gain
         AudioLog.note("live output: \(chosen.name)" + (chosen.audible ? ", playback buffer \(buffering)" : " (silent)")
                       + (auditionDriver == nil ? "" : ", typed notes \(auditionBuffering)"))
     }
@@ -251,6 +262,12 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     public func setProgram(_ program: GMProgram) throws(AudioError) {
         try synth.select(program)
         try auditionSynth?.select(program)
+    }
+
+    public func setVolume(_ decibels: Double) {
+        let gain = min(10, baseGain * pow(10, decibels / 20))
+        synth.gain = gain
+        auditionSynth?.gain = gain
     }
 
     public func sound(_ event: NoteEvent) {

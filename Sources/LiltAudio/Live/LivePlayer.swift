@@ -138,6 +138,11 @@ public final class LivePlayer: Sendable {
         try engine.output.setProgram(program)
     }
 
+    /// Sets the output's level in decibels relative to its own, at once.
+    public func setVolume(_ decibels: Double) {
+        engine.output.setVolume(decibels)
+    }
+
     /// All sound off, at once, from any thread; playback itself goes on (use `pause` or `stop` too to end it).
     public func panic() {
         engine.output.silence()

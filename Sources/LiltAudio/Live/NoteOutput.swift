@@ -25,6 +25,8 @@ public protocol NoteOutput: AnyObject, Sendable {
     func silence()
     /// Chooses the General MIDI instrument.
     func setProgram(_ program: GMProgram) throws(AudioError)
+    /// Sets the level in decibels relative to the output's own (0: as it starts); from any thread.
+    func setVolume(_ decibels: Double)
     /// Plays `event` now, outside the queue (a note auditioned as it is typed); from any thread.
     func sound(_ event: NoteEvent)
     /// Stops the output for good: nothing sounds afterwards (the program is ending).
@@ -45,6 +47,7 @@ public final class SilentOutput: NoteOutput {
         var silenced: [Double] = []
         var sounded: [ScheduledNoteEvent] = []
         var program = GMProgram.acousticGrandPiano
+        var volume = 0.0
     }
     private let state = Mutex(State())
     public let clock: any PlaybackClock
@@ -75,6 +78,13 @@ public final class SilentOutput: NoteOutput {
     public func setProgram(_ program: GMProgram) throws(AudioError) {
         state.withLock { $0.program = program }
     }
+
+    public func setVolume(_ decibels: Double) {
+        state.withLock { $0.volume = decibels }
+    }
+
+    /// The level last set, in decibels.
+    public var volume: Double { state.withLock { $0.volume } }
 
     public func sound(_ event: NoteEvent) {
         let now = clock.milliseconds

@@ -55,9 +55,12 @@ public struct SessionControls: Hashable, Sendable, Codable {
     public var variations: Int
     /// The random seed of the next take.
     public var randomSeed: UInt64
+    /// The playback level in decibels relative to Lilt's own (0); sessions saved before it had one play at 0.
+    public var volume: Double
 
     public init(temperature: Double = 1.0, restBias: Double = 0, holdBias: Double = 0, tempo: Double = 120,
-                program: GMProgram = .acousticGrandPiano, bars: Int = 8, variations: Int = 4, randomSeed: UInt64 = 1) {
+                program: GMProgram = .acousticGrandPiano, bars: Int = 8, variations: Int = 4, randomSeed: UInt64 = 1,
+                volume: Double = 0) {
         self.temperature = temperature
         self.restBias = restBias
         self.holdBias = holdBias
@@ -66,6 +69,38 @@ public struct SessionControls: Hashable, Sendable, Codable {
         self.bars = bars
         self.variations = variations
         self.randomSeed = randomSeed
+        self.volume = volume
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case temperature, restBias, holdBias, tempo, program, bars, variations, randomSeed, volume
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        temperature = try container.decode(Double.self, forKey: .temperature)
+        restBias = try container.decode(Double.self, forKey: .restBias)
+        holdBias = try container.decode(Double.self, forKey: .holdBias)
+        tempo = try container.decode(Double.self, forKey: .tempo)
+        program = try container.decode(GMProgram.self, forKey: .program)
+        bars = try container.decode(Int.self, forKey: .bars)
+        variations = try container.decode(Int.self, forKey: .variations)
+        randomSeed = try container.decode(UInt64.self, forKey: .randomSeed)
+        volume = try container.decodeIfPresent(Double.self, forKey: .volume) ?? 0
+    }
+
+    /// Written only when set, so that a session saved before there was a volume saves to the same bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(temperature, forKey: .temperature)
+        try container.encode(restBias, forKey: .restBias)
+        try container.encode(holdBias, forKey: .holdBias)
+        try container.encode(tempo, forKey: .tempo)
+        try container.encode(program, forKey: .program)
+        try container.encode(bars, forKey: .bars)
+        try container.encode(variations, forKey: .variations)
+        try container.encode(randomSeed, forKey: .randomSeed)
+        if volume != 0 { try container.encode(volume, forKey: .volume) }
     }
 }
 

@@ -38,7 +38,7 @@ enum FileWork {
     static func render(_ melody: Melody, to url: URL, program: GMProgram, tempo: Double, soundFont: URL) -> StudioEvent {
         do throws(AudioError) {
             let renderer = try OfflineRenderer(soundFont: soundFont, settings: SynthSettings(program: program))
-            try WAVWriter.write(try renderer.render(melody, tempo: tempo), to: url)
+            try WAVWriter.write(try renderer.render(melody, tempo: tempo).leveled(.standard).audio, to: url)
             return .exported(StudioMessage("exported \(url.lastPathComponent)"))
         } catch {
             return .exported(StudioMessage(error.description, isError: true))

@@ -74,6 +74,7 @@ extension StudioRuntime {
             case .tempo(let tempo): try player.setTempo(tempo)
             case .loop(let range): try player.setLoop(range)
             case .program(let program): try player.setProgram(program)
+            case .volume(let decibels): player.setVolume(decibels)
             case .panic: player.panic()
             }
         } catch {

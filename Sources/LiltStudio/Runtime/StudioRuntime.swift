@@ -43,6 +43,7 @@ public final class StudioRuntime {
         player = LivePlayer(output: environment.output, melody: session.melody, tempo: session.controls.tempo,
                             pacing: environment.pacing)
         try? player.setProgram(session.controls.program)
+        player.setVolume(session.controls.volume)
 
         var state = StudioState(session: session, file: file, audioName: environment.audioName,
                                 unicode: terminal.supportsUnicode)

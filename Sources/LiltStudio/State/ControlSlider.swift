@@ -3,7 +3,7 @@ import LiltMusic
 
 /// The sliders under the piano roll.
 public enum ControlSlider: Int, CaseIterable, Sendable {
-    case temperature, restBias, holdBias, tempo, program, bars, variations
+    case temperature, restBias, holdBias, tempo, program, volume, bars, variations
 
     public var name: String {
         switch self {
@@ -12,6 +12,7 @@ public enum ControlSlider: Int, CaseIterable, Sendable {
         case .holdBias: "hold bias"
         case .tempo: "tempo"
         case .program: "instrument"
+        case .volume: "volume"
         case .bars: "length"
         case .variations: "variations"
         }
@@ -24,6 +25,7 @@ public enum ControlSlider: Int, CaseIterable, Sendable {
         case .restBias, .holdBias: -5...5
         case .tempo: 20...400
         case .program: 1...128
+        case .volume: -30...12
         case .bars: 1...64
         case .variations: 1...16
         }
@@ -34,6 +36,7 @@ public enum ControlSlider: Int, CaseIterable, Sendable {
         case .temperature: 0.05
         case .restBias, .holdBias: 0.5
         case .tempo: 4
+        case .volume: 1
         case .program, .bars, .variations: 1
         }
     }
@@ -46,6 +49,7 @@ public enum ControlSlider: Int, CaseIterable, Sendable {
         case .holdBias: controls.holdBias
         case .tempo: controls.tempo
         case .program: Double(controls.program.gmNumber)
+        case .volume: controls.volume
         case .bars: Double(controls.bars)
         case .variations: Double(controls.variations)
         }
@@ -62,6 +66,7 @@ public enum ControlSlider: Int, CaseIterable, Sendable {
         case .holdBias: controls.holdBias = stepped
         case .tempo: controls.tempo = stepped
         case .program: controls.program = GMProgram(gmNumber: Int(stepped)) ?? controls.program
+        case .volume: controls.volume = stepped
         case .bars: controls.bars = Int(stepped)
         case .variations: controls.variations = Int(stepped)
         }
@@ -75,6 +80,7 @@ public enum ControlSlider: Int, CaseIterable, Sendable {
         case .restBias, .holdBias: return String(format: "%+.1f", value)
         case .tempo: return "\(Int(value)) bpm"
         case .program: return controls.program.description
+        case .volume: return String(format: "%+.0f dB", value)
         case .bars: return "\(Int(value)) bars"
         case .variations: return "\(Int(value))"
         }

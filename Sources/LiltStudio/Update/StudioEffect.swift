@@ -53,6 +53,8 @@ public enum PlayerCommand: Sendable, Equatable {
     case tempo(Double)
     case loop(Range<Double>?)
     case program(GMProgram)
+    /// The level in decibels relative to Lilt's own.
+    case volume(Double)
     /// All sound off at once.
     case panic
 }

@@ -147,7 +147,8 @@ extension StudioState {
 
     /// The player's tempo and instrument after the controls changed by undo, redo or a new session.
     func playerFollowsControls() -> [StudioEffect] {
-        [.player(.tempo(session.controls.tempo)), .player(.program(session.controls.program))]
+        [.player(.tempo(session.controls.tempo)), .player(.program(session.controls.program)),
+         .player(.volume(session.controls.volume))]
     }
 
     /// Sets a slider as an undoable edit and applies it at once: to the player, to live mode, or by
@@ -158,6 +159,7 @@ extension StudioState {
         switch slider {
         case .tempo: effects.append(.player(.tempo(controls.tempo)))
         case .program: effects.append(.player(.program(controls.program)))
+        case .volume: effects.append(.player(.volume(controls.volume)))
         case .temperature, .restBias, .holdBias:
             effects += live != nil ? [.updateLive(generationControls(variations: 1))] : regenerate()
         case .bars, .variations: break

@@ -104,6 +104,21 @@ func sliders() {
     #expect(state.session.controls.program == .acousticGrandPiano)
 }
 
+@Test("the volume slider sets the player's level at once, in decibels, undoably, and a new session's player follows")
+func volumeSlider() {
+    var state = StudioState.given()
+    // Tab from temperature past rest bias, hold bias, tempo and instrument to the volume.
+    _ = state.press(.tab, .tab, .tab, .tab, .tab)
+    #expect(state.focusedSlider == .volume)
+    let down = state.press("{{{")
+    #expect(down.playerCommands == [.volume(-1), .volume(-2), .volume(-3)])
+    #expect(state.session.controls.volume == -3)
+    #expect(state.message?.text == "volume -3 dB")
+    let undo = state.press("u")
+    #expect(state.session.controls.volume == -2)
+    #expect(undo.playerCommands.contains(.volume(-2)))
+}
+
 @Test("b locks the cursor's bar, undoably, and says so")
 func lockBar() {
     var state = StudioState.given([60, 62, 64, 65, 67])
