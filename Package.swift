@@ -34,6 +34,14 @@ let package = Package(
         .systemLibrary(
             name: "CFluidSynth", pkgConfig: "fluidsynth",
             providers: [.apt(["libfluidsynth-dev"])]),
+        // MIDI ports are listed and connected through the MIDI systems themselves (FluidSynth only reads
+        // them); both libraries come with libfluidsynth-dev.
+        .systemLibrary(
+            name: "CJack", pkgConfig: "jack",
+            providers: [.apt(["libjack-jackd2-dev"])]),
+        .systemLibrary(
+            name: "CALSA", pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]),
 
         .target(name: "LiltMusic"),
         // The LSTM cell kernels, built three times from the same sources (the other two folders link to
@@ -44,7 +52,7 @@ let package = Package(
         .target(name: "LiltKernelsAVX512", dependencies: ["LiltKernelsInterface"],
                 swiftSettings: kernelSettings(cpu: "skylake-avx512", vectorRegisters32: true)),
         .target(name: "LiltNN", dependencies: ["COpenBLAS", "LiltKernelsInterface", "LiltKernels", "LiltKernelsAVX2", "LiltKernelsAVX512"]),
-        .target(name: "LiltAudio", dependencies: ["CFluidSynth", "LiltMusic"]),
+        .target(name: "LiltAudio", dependencies: ["CFluidSynth", "CJack", "CALSA", "LiltMusic"]),
         .target(name: "LiltTerminal", dependencies: ["CNcursesw"]),
         .target(name: "LiltCompose", dependencies: ["LiltMusic", "LiltNN"]),
         .target(name: "LiltStudio", dependencies: ["LiltMusic", "LiltNN", "LiltAudio", "LiltTerminal", "LiltCompose"]),

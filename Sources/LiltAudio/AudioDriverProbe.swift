@@ -30,6 +30,8 @@ public enum AudioDriverProbe {
     /// Tries to open each driver in `drivers` (default: those live playback tries, when compiled in).
     /// Messages printed while trying go to `log` (or are discarded when `log` is nil).
     public static func probe(_ drivers: [String]? = nil, log: URL? = nil) -> [Result] {
+        // Probing JACK must not start a server (jackd would print its banner and keep running).
+        setenv("JACK_NO_START_SERVER", "1", 0)
         let compiledIn = Set(availableDrivers())
         let candidates = drivers ?? FluidSynthOutput.automaticDrivers.filter { compiledIn.contains($0) }
         return StandardErrorRedirect.run(to: log) {

@@ -70,10 +70,25 @@ struct Doctor: ParsableCommand {
                  fix: FluidSynthOutput.soundAdvice)
         } else {
             line("audio", "opens: " + working.joined(separator: ", ") + " (live playback uses \(working[0]))")
-            let rate = 44_100.0
-            line("buffers", "playback \(AudioBuffering.playback) (\(Int(AudioBuffering.playback.milliseconds(sampleRate: rate).rounded())) ms, "
-                 + "shown on the playhead; --latency MS to change), typed notes \(AudioBuffering.audition) "
-                 + "(\(Int(AudioBuffering.audition.milliseconds(sampleRate: rate).rounded())) ms)")
+            if working[0] == "jack", let jack = MIDIPorts.jackBuffer() {
+                let period = Double(jack.frames) / jack.sampleRate * 1000
+                line("buffers", String(format: "JACK's: %d frames a period at %.0f Hz, heard %.0f ms after it is written "
+                                       + "(the server sets it: jackd -p FRAMES)", jack.frames, jack.sampleRate, 2 * period))
+            } else {
+                let rate = 44_100.0
+                line("buffers", "playback \(AudioBuffering.playback) (\(Int(AudioBuffering.playback.milliseconds(sampleRate: rate).rounded())) ms, "
+                     + "shown on the playhead; --latency MS to change), typed notes \(AudioBuffering.audition) "
+                     + "(\(Int(AudioBuffering.audition.milliseconds(sampleRate: rate).rounded())) ms)")
+            }
+        }
+        let midi = MIDIPorts.list()
+        if midi.isEmpty {
+            let system = MIDIPorts.jackIsRunning || FileManager.default.fileExists(atPath: "/dev/snd/seq")
+            line("MIDI in", system ? "no MIDI sources connected to this computer now"
+                                   : "no MIDI system (no JACK server, no ALSA sequencer): the computer keyboard plays")
+        } else {
+            line("MIDI in", midi.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: ", ")
+                 + " (lilt studio --midi-in N, or :midi in the studio)")
         }
         if let last = LiveAudioReport.last(besideLog: locations.audioLog) {
             let when = DateFormatter.localizedString(from: last.ended, dateStyle: .short, timeStyle: .short)

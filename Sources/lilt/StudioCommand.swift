@@ -35,6 +35,9 @@ struct StudioCommand: ParsableCommand {
     @Option(help: "Milliseconds of sound queued ahead of the speaker in playback (default 93; typed notes use 23).")
     var latency: Double?
 
+    @Option(help: "A MIDI keyboard to play in from: its number or name in `lilt doctor`'s list, or 'all'.")
+    var midiIn: String?
+
     func run() throws {
         let locations = DataLocations()
         AudioLog.use(locations.audioLog)
@@ -85,6 +88,7 @@ struct StudioCommand: ParsableCommand {
             output: audio.output, soundFont: audio.soundFont, autosave: Autosave(locations: locations),
             audioName: audio.name,
             corpusName: corpus, notice: notices.isEmpty ? nil : notices.joined(separator: "; "), modelURL: modelURL)
+        environment.midiIn = midiIn
         environment.training = TrainingSetup(locations: locations, corporaFolder: TrainCommand.corporaFolder(), corpus: corpus)
         let code: Int32
         do {

@@ -231,6 +231,19 @@ private func startPulse(_ scratch: Scratch) throws -> Child {
     return server
 }
 
+/// A JACK server of the test's own with the dummy backend, named in `environment`. Its periods of 256
+/// frames are waited out in real time (5,805 µs each; the backend's default wait is 21,333 µs).
+private func startJack(_ environment: inout [String: String]) throws -> Child {
+    environment["JACK_DEFAULT_SERVER"] = "lilt-\(UUID().uuidString.prefix(8))"
+    environment["JACK_NO_AUDIO_RESERVATION"] = "1"
+    let server = try Child("jackd", ["-n", environment["JACK_DEFAULT_SERVER"]!, "-d", "dummy", "-r", "44100", "-p", "256",
+                                     "-w", "5805"], environment: environment)
+    let started = environment
+    let up = try waitUntil(15) { try runTool("jack_lsp", [], environment: started).output.contains("system:playback_1") }
+    #expect(up, "the JACK server did not start")
+    return server
+}
+
 /// One at a time: the idle figures need a machine that is otherwise idle.
 @Suite(.serialized) struct SoundServerTests {
 
@@ -259,13 +272,8 @@ func jackKeepsTime() throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     var environment = scratch.environment
-    environment["JACK_DEFAULT_SERVER"] = "lilt-\(UUID().uuidString.prefix(8))"
-    environment["JACK_NO_AUDIO_RESERVATION"] = "1"
-    let server = try Child("jackd", ["-n", environment["JACK_DEFAULT_SERVER"]!, "-d", "dummy", "-r", "44100", "-p", "256"],
-                           environment: environment)
+    let server = try startJack(&environment)
     defer { server.stop() }
-    let up = try waitUntil(15) { try runTool("jack_lsp", [], environment: environment).output.contains("system:playback_1") }
-    #expect(up, "the JACK server did not start")
     var figures: [String] = []
     for pulse in [Pulse.seconds, .sixteenths] {
         let melody = try pulse.write(in: scratch)
@@ -282,6 +290,59 @@ func jackKeepsTime() throws {
         figures.append(pulse.check(try samples(wav: recording), sampleRate: 44_100, context: "JACK, \(pulse.name)"))
     }
     print(figures.joined(separator: "\n"))
+}
+
+@Test("lilt studio with --midi-in under tmux and JACK: notes from a MIDI client are entered in play mode, shown in the roll and heard",
+      .enabled(if: jackTools && Tmux.isAvailable && tool("jack_midiseq") != nil, noJack))
+func midiKeyboardIntoTheStudio() throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    var environment = scratch.environment
+    let server = try startJack(&environment)
+    defer { server.stop() }
+    // A MIDI client looping C4 then E4, each an eighth note long, every second.
+    let keyboard = try Child("jack_midiseq", ["keys", "44100", "0", "60", "11025", "22050", "64", "11025"], environment: environment)
+    defer { keyboard.stop() }
+    let started = environment
+    #expect(try waitUntil(10) { try runTool("jack_lsp", [], environment: started).output.contains("keys:out") })
+
+    let tmux = try Tmux(command: "\(Tmux.quote(liltExecutable().path)) studio --audio-driver jack --midi-in keys:out",
+                        width: 100, height: 30, environment: environment)
+    _ = try tmux.waitFor { $0.contains("MIDI keys:out") }
+    // Out of play mode a MIDI note only sounds.
+    Thread.sleep(forTimeInterval: 1.2)
+    #expect(try tmux.capture().contains("0 notes"))
+    try tmux.send("i")
+    let recording = scratch.url("typed.wav")
+    let recorded = try runTool("jack_rec", ["-f", recording.path, "-d", "2.5", "-b", "16", "lilt-typed:left"], environment: environment)
+    #expect(recorded.status == 0, "\(recorded.output)")
+    try tmux.send("Escape")
+    let session = scratch.url("played.lilt")
+    try tmux.sendLine(":w \(session.path)")
+    let screen = try tmux.waitFor { $0.contains("saved played.lilt") }
+    // The roll shows the notes on the C4 and E4 rows.
+    let rows = screen.split(separator: "\n")
+    #expect(rows.contains { $0.hasPrefix("C4") && $0.contains("█") }, "\(screen)")
+    #expect(rows.contains { $0.hasPrefix("E4") && $0.contains("█") }, "\(screen)")
+
+    // Entered one after another at the cursor, each a quarter note (the chosen length), C4 and E4 in turn.
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: session)) as? [String: Any]
+    let notes = (json?["notes"] as? [[String: Any]]) ?? []
+    let pitches = notes.compactMap { $0["pitch"] as? Int }
+    #expect(pitches.count >= 4, "\(pitches)")
+    #expect(zip(pitches, pitches.dropFirst()).allSatisfy { Set([$0, $1]) == [60, 64] }, "\(pitches)")
+    let onsets = notes.compactMap { ($0["onset"] as? Double) ?? ($0["onset"] as? Int).map(Double.init) }
+    #expect(onsets == (0..<onsets.count).map(Double.init), "\(notes)")
+
+    // Heard through Lilt's synth as they came: about two strokes a second.
+    let heard = AudioAnalysis.onsets(try samples(wav: recording), sampleRate: 44_100, riseDecibels: 20, refractory: 0.15)
+    #expect((4...6).contains(heard.count), "\(heard)")
+
+    // The keyboard goes away: a message, and the studio goes on.
+    keyboard.stop()
+    let after = try tmux.waitFor { $0.contains("went away") }
+    #expect(after.contains("MIDI input JACK keys:out went away"), "\(after)")
+    #expect(!after.contains("MIDI keys:out"))
 }
 
 }

@@ -14,6 +14,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
     case writeFailed(path: String, reason: String)
     /// A player command with an argument it cannot use (a loop that ends before it starts, a tempo ≤ 0).
     case invalidArgument(String)
+    /// MIDI input could not be had: no MIDI system, a driver that fails, a port that cannot be connected.
+    case midi(String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
             return "\(path): cannot write: \(reason)"
         case .invalidArgument(let reason):
             return reason
+        case .midi(let reason):
+            return "MIDI: " + reason
         }
     }
 }

@@ -157,7 +157,10 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         self.driverName = chosen.name
         self.isAudible = chosen.audible
         self.notice = chosen.notice
-        self.buffering = buffering
+        // JACK's server sets the buffer for every client (jackd -p): a sample written in one period is
+        // heard after the next, so two of its periods.
+        let jack = chosen.name == "jack" && chosen.audible ? MIDIPorts.jackBuffer() : nil
+        self.buffering = jack.map { AudioBuffering(periodSize: $0.frames, periods: 2) } ?? buffering
         var auditionDriver: OpaquePointer? = nil
         if chosen.audible, let audition {
             auditionDriver = try? open(chosen.name, on: audition, buffering: auditionBuffering)
@@ -166,13 +169,13 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         self.auditionDriver = auditionDriver
         self.monitors = monitors
         self.auditionSynth = auditionDriver == nil ? nil : audition
-        self.auditionBuffering = auditionDriver == nil ? nil : auditionBuffering
+        self.auditionBuffering = auditionDriver == nil ? nil : jack.map { AudioBuffering(periodSize: $0.frames, periods: 2) } ?? auditionBuffering
         if chosen.audible {
             for one in [synth, self.auditionSynth].compactMap({ $0 }) { one.gain = Self.liveGain }
         }
         baseGain = synth.gain
-        AudioLog.note("live output: \(chosen.name)" + (chosen.audible ? ", playback buffer \(buffering)" : " (silent)")
-                      + (auditionDriver == nil ? "" : ", typed notes \(auditionBuffering)"))
+        AudioLog.note("live output: \(chosen.name)" + (chosen.audible ? ", playback buffer \(self.buffering)" : " (silent)")
+                      + (self.auditionBuffering.map { ", typed notes \($0)" } ?? ""))
     }
 
     /// Opens the driver `request` asks for: the driver, its name, whether it is heard, and what to tell

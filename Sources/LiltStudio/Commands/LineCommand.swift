@@ -19,6 +19,8 @@ public enum LineCommand: Equatable, Sendable {
     case help
     case train(TrainRequest)
     case corpora
+    /// `:midi` lists the MIDI sources; with an argument it connects one (a number, a name, `all`) or `off`.
+    case midi(String)
 
     /// The help overlay's lines: usage and summary of each command, in the table's order.
     public static var summaries: [(String, String)] { table.flatMap(\.help) }
@@ -108,6 +110,8 @@ extension LineCommand {
             .train(try TrainRequest.parse($0.text))
         },
         LineCommandSpec(names: ["corpora", "corpus"], usage: ":corpora", summary: "corpora there are to train on") { _ in .corpora },
+        LineCommandSpec(names: ["midi"], usage: ":midi", summary: "list MIDI inputs",
+                        more: [(":midi N|NAME|all|off", "play from a MIDI keyboard")]) { .midi($0.text) },
     ]
 
     /// Reads a `:` command line (without the colon).

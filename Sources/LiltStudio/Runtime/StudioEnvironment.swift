@@ -35,6 +35,8 @@ public struct StudioEnvironment: Sendable {
     public var notice: String?
     /// Seconds of idle after an edit before the autosave is written.
     public var autosaveDelay: Double
+    /// The MIDI source to play in from the start (`--midi-in`: a number, a name or `all`); nil: none.
+    public var midiIn: String?
 
     public init(output: any NoteOutput = SilentOutput(), soundFont: URL? = nil, autosave: Autosave? = nil,
                 audioName: String? = nil, corpusName: String? = nil, notice: String? = nil,

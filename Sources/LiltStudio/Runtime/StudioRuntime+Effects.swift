@@ -39,6 +39,8 @@ extension StudioRuntime {
             inbox.post(.corporaListed(CorpusStore(directory: setup.locations.corpora).names(),
                                       defaultName: setup.defaultCorpusName))
 
+        case .midi(let request): connectMIDI(request)
+
         case .save(let session, let url, let revision, let thenQuit):
             inbox.post(FileWork.save(session, to: url, revision: revision, thenQuit: thenQuit))
         case .open(let url): inbox.post(FileWork.open(url))
@@ -148,6 +150,51 @@ extension StudioRuntime {
             title: "\(model.layers)×\(model.hidden) LSTM on \(ready.corpus.name) (\(ready.corpus.songs.count) songs)",
             vocabularySize: ready.corpus.vocabulary.count, totalEpochs: setup.options.epochs,
             minutes: setup.options.minutes, modelURL: job.modelURL)))
+    }
+
+    /// `:midi` and `--midi-in`: lists the MIDI sources (an empty request), or connects the one asked for
+    /// (`all`: every source) — its notes sound at once and go to the update — or closes the input (`off`).
+    /// No MIDI system, or a name that matches nothing, is a message.
+    func connectMIDI(_ request: String) {
+        let ports = MIDIPorts.list()
+        let wanted = request.trimmingCharacters(in: .whitespaces)
+        if wanted.isEmpty {
+            let list = ports.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", ")
+            inbox.post(.midiInput(StudioMessage(ports.isEmpty ? "no MIDI inputs (no JACK server or ALSA sequencer source)"
+                                                    : "MIDI inputs: \(list) (:midi N)"), source: state.midiSource))
+            return
+        }
+        midiInput?.close()
+        midiInput = nil
+        if wanted.lowercased() == "off" {
+            inbox.post(.midiInput(StudioMessage("MIDI input off"), source: nil))
+            return
+        }
+        var port: MIDIPort?
+        if wanted.lowercased() != "all" {
+            port = MIDIPorts.find(wanted, in: ports)
+            if port == nil {
+                let known = ports.isEmpty ? "there are none" : "there are: " + ports.map(\.description).joined(separator: ", ")
+                inbox.post(.midiInput(StudioMessage("no MIDI input \"\(wanted)\" (\(known))", isError: true), source: nil))
+                return
+            }
+        }
+        let output = environment.output, inbox = self.inbox
+        do {
+            let input = try MIDIInput(connecting: port) { note in
+                switch note {
+                case .noteOn(let key, let velocity): output.sound(.noteOn(key: key, velocity: velocity))
+                case .noteOff(let key): output.sound(.noteOff(key: key))
+                }
+                inbox.post(.midi(note))
+            }
+            midiInput = input
+            let name = port.map(\.address) ?? "all"
+            inbox.post(.midiInput(StudioMessage("MIDI in: \(port?.description ?? "every source") — i for play mode enters its notes"),
+                                  source: name))
+        } catch {
+            inbox.post(.midiInput(StudioMessage(error.description, isError: true), source: nil))
+        }
     }
 }
 

@@ -24,6 +24,10 @@ public final class StudioRuntime {
     var timers: [StudioTimer: Double] = [:]
     var live: LiveGeneration?
     var trainingJob: TrainingJob?
+    /// The MIDI keyboard's input, when one is connected.
+    var midiInput: MIDIInput?
+    /// When the MIDI input's sources were last looked for, in milliseconds on `clock`.
+    var midiChecked = 0.0
     /// Whether the training thread was held by a pause at the last look.
     var trainingHeld = false
     private var needsRedraw = true
@@ -65,6 +69,7 @@ public final class StudioRuntime {
             self.state.message = StudioMessage("loading model \(url.lastPathComponent)...")
             perform(.loadModel(url, quiet: false))
         }
+        if let midiIn = environment.midiIn { perform(.midi(midiIn)) }
         if let autosave = environment.autosave, let recovered = autosave.recover() {
             let formatter = DateFormatter()
             formatter.dateFormat = "yyyy-MM-dd HH:mm"
@@ -75,6 +80,7 @@ public final class StudioRuntime {
     }
 
     deinit {
+        midiInput?.close()
         live?.stop()
         player.shutdown()
     }
@@ -88,6 +94,8 @@ public final class StudioRuntime {
     /// The caller restores the terminal and closes the output.
     public func run() -> Int32 {
         while state.exitCode == nil { step() }
+        midiInput?.close()
+        midiInput = nil
         live?.stop()
         live = nil
         player.shutdown()
@@ -167,6 +175,16 @@ public final class StudioRuntime {
             timers[timer] = nil
             dispatch(.timer(timer))
         }
+        if let input = midiInput, now - midiChecked > 2000 {
+            midiChecked = now
+            if !input.sourcesPresent {
+                input.close()
+                midiInput = nil
+                let gone = input.sources.map(\.description).joined(separator: ", ")
+                dispatch(.midiInput(StudioMessage("MIDI input \(gone) went away (:midi lists what there is)", isError: true),
+                                    source: nil))
+            }
+        }
         if let job = trainingJob {
             let held = job.pauseState == .paused
             let events = job.drainEvents()
@@ -199,6 +217,9 @@ public final class StudioRuntime {
         // Training events come in while it runs; a paused job sends none, so the loop can sleep once the
         // pane says so.
         if state.isTraining, state.training?.phase != .paused { deadlines.append(0.1) }
+        // MIDI notes arrive in the inbox from the driver's thread, which cannot wake the terminal's wait:
+        // they are heard at once and shown within 20 ms.
+        if midiInput != nil { deadlines.append(0.02) }
         return deadlines.min().map { max(0.001, $0) }
     }
 

@@ -98,6 +98,8 @@ public struct StudioState: Sendable {
     public var corpusName: String?
     /// How the status line names the audio ("pulseaudio", "no audio").
     public var audioName: String
+    /// The MIDI source playing in, as the status line names it (nil: none).
+    public var midiSource: String?
     /// Whether WAV export has a SoundFont to render with.
     public var canRenderWAV = false
     /// Seconds of quiet after an edit before the autosave is written (nil: no autosave).

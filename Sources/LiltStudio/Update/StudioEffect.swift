@@ -30,6 +30,8 @@ public enum StudioEffect: Sendable, Equatable {
     case resumeTraining
     case stopTraining
     case listCorpora
+    /// `:midi`'s request: list the sources (empty), connect one (a number, a name, `all`) or `off`.
+    case midi(String)
 
     case save(ComposingSession, to: URL, revision: Int, thenQuit: Bool)
     /// Read a session (`.lilt`) or a melody file.

@@ -45,6 +45,10 @@ public enum StudioEvent: Sendable {
     case openFailed(String)
     case exported(StudioMessage)
     case autosaveFailed(String)
+    /// A note from the MIDI input (already sounding: the input plays it at once).
+    case midi(MIDIMessage)
+    /// What `:midi` found or did, and the source now playing in (nil: none).
+    case midiInput(StudioMessage, source: String?)
     /// Something the user asked for could not be done (a player command refused, …).
     case failed(String)
 }

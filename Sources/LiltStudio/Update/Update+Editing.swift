@@ -1,4 +1,5 @@
 import Foundation
+import LiltAudio
 import LiltCompose
 import LiltMusic
 
@@ -64,7 +65,14 @@ extension StudioState {
     }
 
     /// Enters a note at the cursor (moving on past it) and sounds it.
-    mutating func enter(pitch: Int) -> [StudioEffect] {
+    /// A note from the MIDI keyboard: in play mode it is entered at the cursor with the chosen length, as a
+    /// typed one is (the input has sounded it already, for as long as the key is held).
+    mutating func midiNote(_ note: MIDIMessage) -> [StudioEffect] {
+        guard case .noteOn(let key, _) = note, mode == .play else { return [] }
+        return enter(pitch: key, audition: false)
+    }
+
+    mutating func enter(pitch: Int, audition: Bool = true) -> [StudioEffect] {
         guard (0...127).contains(pitch) else { return [] }
         let duration = noteDuration
         var effects = edit("note \(Pitch(midi: pitch).name)") { session in
@@ -72,7 +80,7 @@ extension StudioState {
             session.cursor += duration
             session.cursorPitch = pitch
         }
-        effects += audition(pitch, seconds: min(1.0, duration.doubleValue * 60 / session.controls.tempo))
+        if audition { effects += self.audition(pitch, seconds: min(1.0, duration.doubleValue * 60 / session.controls.tempo)) }
         return effects
     }
 

@@ -53,6 +53,7 @@ extension StudioState {
         case .train(.start(let corpus, let layers, let hidden)):
             return chooseTraining(corpus: corpus, layers: layers, hidden: hidden)
         case .corpora: return listCorpora()
+        case .midi(let request): return [.midi(request)]
         }
     }
 }

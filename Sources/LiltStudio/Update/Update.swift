@@ -41,6 +41,11 @@ extension StudioState {
         case .corporaListed(let names, let defaultName): effects = corporaListed(names, defaultName: defaultName)
         case .saved(let written, let url, let revision, let thenQuit):
             effects = saved(written, to: url, revision: revision, thenQuit: thenQuit)
+        case .midi(let note): effects = midiNote(note)
+        case .midiInput(let said, let source):
+            message = said
+            midiSource = source
+            effects = []
         case .saveFailed(let reason), .openFailed(let reason), .failed(let reason):
             message = StudioMessage(reason, isError: true)
             effects = []

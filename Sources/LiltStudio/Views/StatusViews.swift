@@ -69,6 +69,7 @@ public enum StatusLineView {
             parts.append("sel \(session.bar(at: min(anchor, session.cursor)) + 1)-\(session.bar(at: max(anchor, session.cursor)) + 1)")
         }
         parts.append(state.audioName)
+        if let source = state.midiSource { parts.append("MIDI " + source) }
         parts.append("model: \(state.modelName ?? "none")")
         if let corpus = state.corpusName { parts.append("corpus: \(corpus)") }
         for part in parts {

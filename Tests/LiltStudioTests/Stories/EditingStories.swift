@@ -138,3 +138,24 @@ func viewFollowsCursor() {
     #expect(step >= state.scrollStep && step < state.scrollStep + grid.width / state.zoom)
     #expect(state.scrollStep > 0)
 }
+
+@Test("MIDI notes are entered at the cursor in play mode with the chosen length, undoably, and only heard otherwise")
+func midiNotes() {
+    var state = StudioState.given()
+    #expect(state.update(.midi(.noteOn(key: 67, velocity: 100))).isEmpty)
+    #expect(state.session.notes.isEmpty)
+    _ = state.press("i")
+    for key in [60, 64] {
+        // The input sounds the note itself, for as long as the key is held: no audition effect here.
+        let effects = state.update(.midi(.noteOn(key: key, velocity: 90)))
+        #expect(!effects.contains { if case .sound = $0 { true } else { false } })
+        _ = state.update(.midi(.noteOff(key: key)))
+    }
+    #expect(state.session.notes.map(\.pitch) == [60, 64])
+    #expect(state.session.notes.map(\.onset) == [0, 1].map { QuarterLength($0) })
+    _ = state.press(.escape)
+    _ = state.press("u")
+    #expect(state.session.notes.map(\.pitch) == [60])
+    _ = state.command("midi")
+    #expect(state.command("midi 2") == [.midi("2")])
+}
