@@ -338,6 +338,24 @@ func midiKeyboardIntoTheStudio() throws {
     let heard = AudioAnalysis.onsets(try samples(wav: recording), sampleRate: 44_100, riseDecibels: 20, refractory: 0.15)
     #expect((4...6).contains(heard.count), "\(heard)")
 
+    // Record mode: a bar of count-in, then the notes where they were played, quantized to sixteenths at
+    // 120 bpm: C4 and E4 alternate a quarter note apart, each an eighth note long.
+    try tmux.send("R")
+    Thread.sleep(forTimeInterval: 2.2 + 3.0)
+    try tmux.send("R")
+    try tmux.sendLine(":w")
+    _ = try tmux.waitFor { $0.contains("recording stopped") || $0.contains("saved played.lilt") }
+    Thread.sleep(forTimeInterval: 0.5)
+    let again = try JSONSerialization.jsonObject(with: Data(contentsOf: session)) as? [String: Any]
+    let take = Array(((again?["notes"] as? [[String: Any]]) ?? []).dropFirst(notes.count))
+    let recordedPitches = take.compactMap { $0["pitch"] as? Int }
+    let recordedOnsets = take.compactMap { ($0["onset"] as? Double) ?? ($0["onset"] as? Int).map(Double.init) }
+    let recordedLengths = take.compactMap { ($0["duration"] as? Double) ?? ($0["duration"] as? Int).map(Double.init) }
+    #expect(recordedPitches.count >= 4, "\(take)")
+    #expect(zip(recordedPitches, recordedPitches.dropFirst()).allSatisfy { Set([$0, $1]) == [60, 64] }, "\(recordedPitches)")
+    #expect(zip(recordedOnsets, recordedOnsets.dropFirst()).allSatisfy { $1 - $0 == 1 }, "\(recordedOnsets)")
+    #expect(recordedLengths.allSatisfy { $0 == 0.5 }, "\(recordedLengths)")
+
     // The keyboard goes away: a message, and the studio goes on.
     keyboard.stop()
     let after = try tmux.waitFor { $0.contains("went away") }

@@ -273,6 +273,14 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         auditionSynth?.gain = gain
     }
 
+    /// General MIDI's high and low wood blocks on channel 10 (index 9), which FluidSynth gives the drum kit.
+    public func click(accent: Bool) {
+        let target = auditionSynth ?? synth
+        let key = accent ? 76 : 77
+        target.noteOff(key, channel: 9)
+        target.noteOn(key, velocity: accent ? 120 : 90, channel: 9)
+    }
+
     public func sound(_ event: NoteEvent) {
         let target = auditionSynth ?? synth
         switch event {

@@ -27,6 +27,8 @@ public protocol NoteOutput: AnyObject, Sendable {
     func setProgram(_ program: GMProgram) throws(AudioError)
     /// Sets the level in decibels relative to the output's own (0: as it starts); from any thread.
     func setVolume(_ decibels: Double)
+    /// A metronome click now, on the General MIDI percussion channel (a bar's first beat `accent`ed).
+    func click(accent: Bool)
     /// Plays `event` now, outside the queue (a note auditioned as it is typed); from any thread.
     func sound(_ event: NoteEvent)
     /// Stops the output for good: nothing sounds afterwards (the program is ending).
@@ -48,6 +50,7 @@ public final class SilentOutput: NoteOutput {
         var sounded: [ScheduledNoteEvent] = []
         var program = GMProgram.acousticGrandPiano
         var volume = 0.0
+        var clicks: [(time: Double, accent: Bool)] = []
     }
     private let state = Mutex(State())
     public let clock: any PlaybackClock
@@ -82,6 +85,14 @@ public final class SilentOutput: NoteOutput {
     public func setVolume(_ decibels: Double) {
         state.withLock { $0.volume = decibels }
     }
+
+    public func click(accent: Bool) {
+        let now = clock.milliseconds
+        state.withLock { $0.clicks.append((now, accent)) }
+    }
+
+    /// The clicks so far: when, and whether accented.
+    public var clicks: [(time: Double, accent: Bool)] { state.withLock { $0.clicks } }
 
     /// The level last set, in decibels.
     public var volume: Double { state.withLock { $0.volume } }

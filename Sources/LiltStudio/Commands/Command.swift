@@ -7,7 +7,7 @@ public enum Command: Equatable, Sendable {
     // Composing
     case enterPlayMode, leaveMode, pianoKey(Int), rest, insertAtCursor, deleteAtCursor, deleteBackward
     case toggleSelection, transpose(Int), duration(Int), durationStep(Int), toggleDot, octave(Int), toggleLock
-    case undo, redo
+    case undo, redo, toggleRecording
     // Controls
     case focusSlider(Int), adjustSlider(Int)
     // With the model

@@ -90,6 +90,7 @@ public struct KeyMap: Sendable {
         add(char("Z"), .normal, .zoom(-1), move, "zoom in / out")
 
         add(char("i"), .normal, .enterPlayMode, edit, "play mode: keyboard is a piano")
+        add(char("R"), .normal, .toggleRecording, edit, "record MIDI after a count-in")
         add(.enter, .normal, .insertAtCursor, edit, "enter a note at cursor pitch")
         add(char("0"), .both, .rest, edit, "enter a rest")
         add(char("x"), .normal, .deleteAtCursor, edit, "delete note (or selection)")

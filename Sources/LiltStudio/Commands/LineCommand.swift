@@ -21,6 +21,8 @@ public enum LineCommand: Equatable, Sendable {
     case corpora
     /// `:midi` lists the MIDI sources; with an argument it connects one (a number, a name, `all`) or `off`.
     case midi(String)
+    /// Call and response on or off.
+    case respond
 
     /// The help overlay's lines: usage and summary of each command, in the table's order.
     public static var summaries: [(String, String)] { table.flatMap(\.help) }
@@ -112,6 +114,7 @@ extension LineCommand {
         LineCommandSpec(names: ["corpora", "corpus"], usage: ":corpora", summary: "corpora there are to train on") { _ in .corpora },
         LineCommandSpec(names: ["midi"], usage: ":midi", summary: "list MIDI inputs",
                         more: [(":midi N|NAME|all|off", "play from a MIDI keyboard")]) { .midi($0.text) },
+        LineCommandSpec(names: ["respond"], usage: ":respond", summary: "call and response on / off") { _ in .respond },
     ]
 
     /// Reads a `:` command line (without the colon).

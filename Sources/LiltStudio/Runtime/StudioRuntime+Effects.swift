@@ -13,6 +13,9 @@ extension StudioRuntime {
         case .sound(let event): environment.output.sound(event)
         case .schedule(let timer, let seconds): timers[timer] = clock.milliseconds + seconds * 1000
         case .cancel(let timer): timers[timer] = nil
+        case .scheduleAt(let timer, let milliseconds): timers[timer] = milliseconds
+        case .stamp: inbox.post(.stamped(at: clock.milliseconds))
+        case .click(let accent): environment.output.click(accent: accent)
 
         case .loadModel(let url, let quiet):
             // A best model is swapped in quietly; a run that wrote none yet leaves the model as it is.
@@ -179,14 +182,14 @@ extension StudioRuntime {
                 return
             }
         }
-        let output = environment.output, inbox = self.inbox
+        let output = environment.output, inbox = self.inbox, clock = self.clock
         do {
             let input = try MIDIInput(connecting: port) { note in
                 switch note {
                 case .noteOn(let key, let velocity): output.sound(.noteOn(key: key, velocity: velocity))
                 case .noteOff(let key): output.sound(.noteOff(key: key))
                 }
-                inbox.post(.midi(note))
+                inbox.post(.midi(note, at: clock.milliseconds))
             }
             midiInput = input
             let name = port.map(\.address) ?? "all"

@@ -100,6 +100,12 @@ public struct StudioState: Sendable {
     public var audioName: String
     /// The MIDI source playing in, as the status line names it (nil: none).
     public var midiSource: String?
+    /// Record mode, while it counts in or records.
+    public var recording: Recording?
+    /// Call and response: a MIDI phrase followed by a bar's pause is answered by the model.
+    public var respond = false
+    /// The continuation asked for is an answer: it plays at once and the cursor goes past it.
+    var answerPending = false
     /// Whether WAV export has a SoundFont to render with.
     public var canRenderWAV = false
     /// Seconds of quiet after an edit before the autosave is written (nil: no autosave).

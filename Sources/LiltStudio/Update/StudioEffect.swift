@@ -30,6 +30,12 @@ public enum StudioEffect: Sendable, Equatable {
     case resumeTraining
     case stopTraining
     case listCorpora
+    /// A timer due at a time on the studio's clock (milliseconds), so that a run of them does not drift.
+    case scheduleAt(StudioTimer, milliseconds: Double)
+    /// Post the time now (`StudioEvent.stamped`).
+    case stamp
+    /// A metronome click, on the General MIDI percussion channel; `accent` on a bar's first beat.
+    case click(accent: Bool)
     /// `:midi`'s request: list the sources (empty), connect one (a number, a name, `all`) or `off`.
     case midi(String)
 

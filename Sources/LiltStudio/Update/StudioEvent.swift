@@ -45,8 +45,11 @@ public enum StudioEvent: Sendable {
     case openFailed(String)
     case exported(StudioMessage)
     case autosaveFailed(String)
-    /// A note from the MIDI input (already sounding: the input plays it at once).
-    case midi(MIDIMessage)
+    /// A note from the MIDI input (already sounding: the input plays it at once) and when it came, in
+    /// milliseconds on the studio's clock.
+    case midi(MIDIMessage, at: Double)
+    /// The time now, asked for by `StudioEffect.stamp` (record mode starts from it).
+    case stamped(at: Double)
     /// What `:midi` found or did, and the source now playing in (nil: none).
     case midiInput(StudioMessage, source: String?)
     /// Something the user asked for could not be done (a player command refused, …).
@@ -59,6 +62,10 @@ public enum StudioTimer: Hashable, Sendable {
     case autosave
     /// Release an auditioned note.
     case release(key: Int)
+    /// Record mode's next click (`Recording.nextBeat`).
+    case metronome
+    /// A bar has passed since the last MIDI note ended: call and response answers.
+    case phraseEnded
 }
 
 /// A training run that started: what the pane shows about it and where its best model goes.

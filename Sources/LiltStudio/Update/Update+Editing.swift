@@ -65,13 +65,6 @@ extension StudioState {
     }
 
     /// Enters a note at the cursor (moving on past it) and sounds it.
-    /// A note from the MIDI keyboard: in play mode it is entered at the cursor with the chosen length, as a
-    /// typed one is (the input has sounded it already, for as long as the key is held).
-    mutating func midiNote(_ note: MIDIMessage) -> [StudioEffect] {
-        guard case .noteOn(let key, _) = note, mode == .play else { return [] }
-        return enter(pitch: key, audition: false)
-    }
-
     mutating func enter(pitch: Int, audition: Bool = true) -> [StudioEffect] {
         guard (0...127).contains(pitch) else { return [] }
         let duration = noteDuration

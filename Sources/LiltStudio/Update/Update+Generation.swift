@@ -96,7 +96,7 @@ extension StudioState {
                          session.bar(at: start) + 1, controls.temperature, controls.restBias, controls.holdBias,
                          notes.count, timing)
                 : "continued from bar \(session.bar(at: start) + 1): \(notes.count) notes in \(timing)")
-            return effects
+            return answerPending ? effects + playAnswer(from: start, notes: notes) : effects
         case .variations:
             variations = result.takes
             variationProvenance = result.provenance

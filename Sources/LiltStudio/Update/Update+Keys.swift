@@ -87,7 +87,7 @@ extension StudioState {
     mutating func perform(_ command: Command) -> [StudioEffect] {
         switch command {
         case .playPause: return playPause()
-        case .stop: return stop()
+        case .stop: return recording != nil ? stopRecording() : stop()
         case .toggleFollow:
             follow.toggle()
             message = StudioMessage("follow " + (follow ? "on" : "off"))
@@ -105,7 +105,9 @@ extension StudioState {
         case .enterPlayMode:
             mode = .play
             return []
+        case .toggleRecording: return toggleRecording()
         case .leaveMode:
+            if recording != nil { return stopRecording() }
             mode = .normal
             return []
         case .pianoKey(let offset): return enter(pitch: (octave + 1) * 12 + offset)

@@ -54,6 +54,7 @@ extension StudioState {
             return chooseTraining(corpus: corpus, layers: layers, hidden: hidden)
         case .corpora: return listCorpora()
         case .midi(let request): return [.midi(request)]
+        case .respond: return toggleRespond()
         }
     }
 }

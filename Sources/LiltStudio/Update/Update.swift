@@ -41,7 +41,8 @@ extension StudioState {
         case .corporaListed(let names, let defaultName): effects = corporaListed(names, defaultName: defaultName)
         case .saved(let written, let url, let revision, let thenQuit):
             effects = saved(written, to: url, revision: revision, thenQuit: thenQuit)
-        case .midi(let note): effects = midiNote(note)
+        case .midi(let note, let time): effects = midiNote(note, at: time)
+        case .stamped(let time): effects = startRecording(at: time)
         case .midiInput(let said, let source):
             message = said
             midiSource = source
@@ -70,6 +71,8 @@ extension StudioState {
             return [.writeAutosave(session, file: file)]
         case .release(let key):
             return [.sound(.noteOff(key: key))]
+        case .metronome: return metronome()
+        case .phraseEnded: return answerPhrase()
         }
     }
 

@@ -142,14 +142,14 @@ func viewFollowsCursor() {
 @Test("MIDI notes are entered at the cursor in play mode with the chosen length, undoably, and only heard otherwise")
 func midiNotes() {
     var state = StudioState.given()
-    #expect(state.update(.midi(.noteOn(key: 67, velocity: 100))).isEmpty)
+    #expect(state.update(.midi(.noteOn(key: 67, velocity: 100), at: 0)).isEmpty)
     #expect(state.session.notes.isEmpty)
     _ = state.press("i")
     for key in [60, 64] {
         // The input sounds the note itself, for as long as the key is held: no audition effect here.
-        let effects = state.update(.midi(.noteOn(key: key, velocity: 90)))
+        let effects = state.update(.midi(.noteOn(key: key, velocity: 90), at: 0))
         #expect(!effects.contains { if case .sound = $0 { true } else { false } })
-        _ = state.update(.midi(.noteOff(key: key)))
+        _ = state.update(.midi(.noteOff(key: key), at: 0))
     }
     #expect(state.session.notes.map(\.pitch) == [60, 64])
     #expect(state.session.notes.map(\.onset) == [0, 1].map { QuarterLength($0) })
@@ -158,4 +158,38 @@ func midiNotes() {
     #expect(state.session.notes.map(\.pitch) == [60])
     _ = state.command("midi")
     #expect(state.command("midi 2") == [.midi("2")])
+}
+
+@Test("record mode: a bar of count-in with an accented click, then MIDI notes entered where they were played, quantized to the grid")
+func recordMode() {
+    var state = StudioState.given()
+    #expect(state.press("R") == [.stamp])
+    // At 120 bpm in 4/4: clicks every 500 ms from 1,100 ms; the take's first beat at 3,100 ms.
+    let started = state.update(.stamped(at: 1000))
+    #expect(started.contains(.scheduleAt(.metronome, milliseconds: 1100)))
+    var clicks: [Bool] = []
+    var next: [Double] = []
+    for _ in 0..<5 {
+        for effect in state.update(.timer(.metronome)) {
+            if case .click(let accent) = effect { clicks.append(accent) }
+            if case .scheduleAt(.metronome, let time) = effect { next.append(time) }
+        }
+    }
+    #expect(clicks == [true, false, false, false, true])
+    #expect(next == [1600, 2100, 2600, 3100, 3600])
+    // Played a little late, a little early, and one before the take began (dropped).
+    _ = state.update(.midi(.noteOn(key: 55, velocity: 80), at: 2000))
+    _ = state.update(.midi(.noteOff(key: 55), at: 2300))
+    _ = state.update(.midi(.noteOn(key: 60, velocity: 80), at: 3110))
+    _ = state.update(.midi(.noteOff(key: 60), at: 3360))
+    _ = state.update(.midi(.noteOn(key: 64, velocity: 80), at: 3580))
+    _ = state.update(.midi(.noteOff(key: 64), at: 4340))
+    #expect(state.session.notes.map(\.pitch) == [60, 64])
+    #expect(state.session.notes.map(\.onset) == [0, 1].map { QuarterLength($0) })
+    #expect(state.session.notes.map(\.duration) == [QuarterLength(1, 2), QuarterLength(3, 2)])
+    _ = state.press("u")
+    #expect(state.session.notes.map(\.pitch) == [60])
+    let stopped = state.press("R")
+    #expect(state.recording == nil)
+    #expect(stopped.contains(.cancel(.metronome)))
 }

@@ -133,3 +133,28 @@ func predictionsAskOnce() throws {
     _ = state.press("p")
     #expect(!state.showPredictions && state.prediction == nil)
 }
+
+@Test("call and response: a MIDI phrase and a bar's pause are answered by a continuation from its end, played at once")
+func callAndResponse() throws {
+    var state = StudioState.given([], model: model)
+    _ = state.command("respond")
+    #expect(state.respond)
+    _ = state.press("i")
+    var effects: [StudioEffect] = []
+    for (index, key) in [60, 62, 64].enumerated() {
+        let down = Double(index) * 500
+        effects = state.update(.midi(.noteOn(key: key, velocity: 90), at: down))
+        #expect(effects.contains(.cancel(.phraseEnded)))
+        effects = state.update(.midi(.noteOff(key: key), at: down + 400))
+    }
+    // A bar of 4/4 at 120 bpm after the last note ended.
+    #expect(effects.contains(.scheduleAt(.phraseEnded, milliseconds: 1400 + 2000)))
+    let asked = try #require(request(in: state.update(.timer(.phraseEnded))))
+    #expect(asked.purpose == .continuation && asked.start == 3)
+    #expect(asked.seed.notes.compactMap { $0.pitch?.midi } == [60, 62, 64])
+    let answered = state.update(.generated(result(asked, [[67, 65, 64]])))
+    #expect(state.session.notes.map(\.pitch) == [60, 62, 64, 67, 65, 64])
+    #expect(answered.playerCommands.suffix(2) == [.seek(3), .play])
+    // The next call follows the answer.
+    #expect(state.session.cursor == 6)
+}
