@@ -30,7 +30,9 @@ public struct LiveAudioReport: Codable, Sendable, Equatable {
 
     /// One line: "pulseaudio, buffer 4 × 1024 frames (93 ms), typed notes 23 ms; 0 underruns in 12.3 s".
     public var summary: String {
-        "\(driver), buffer \(buffering) (\(Int(latency.rounded())) ms), typed notes \(Int(auditionLatency.rounded())) ms; "
+        // Typed notes have a buffer of their own only in the studio (`lilt play` has none).
+        "\(driver), buffer \(buffering) (\(Int(latency.rounded())) ms)"
+            + (auditionLatency != latency ? ", typed notes \(Int(auditionLatency.rounded())) ms; " : "; ")
             + "\(underruns) underrun\(underruns == 1 ? "" : "s")"
             + (underruns > 0 ? String(format: " (longest gap %.0f ms)", worstGap) : "")
             + String(format: " in %.1f s", seconds)
