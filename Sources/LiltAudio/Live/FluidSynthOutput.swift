@@ -24,7 +24,7 @@ public enum AudioDriverRequest: Sendable, Equatable {
 
 /// Live sound: a synth played by FluidSynth's sequencer through an audio driver.
 ///
-/// Notes are queued on the sequencer at exact millisecond ticks; the sequencer is driven by the synth's
+/// Notes are queued on the sequencer at the sample they are due; the sequencer is driven by the synth's
 /// sample clock, so timing depends on the audio thread alone and notes keep their relative times even
 /// across an underrun. The tick clock is what the player schedules against; what is heard lags it by the
 /// driver's buffer (`latency`), which the player's playhead takes off. The buffer is sized to keep time
@@ -99,10 +99,14 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         }
         fluid_event_set_source(event, -1)
         fluid_event_set_dest(event, client)
+        // Ticks are samples, not FluidSynth's default milliseconds: a note due at 214.29 ms is queued at
+        // its sample instead of being rounded to a whole millisecond (the synth still starts notes at its
+        // 64-frame blocks, 1.45 ms).
+        fluid_sequencer_set_time_scale(sequencer, synth.sampleRate)
         self.sequencer = sequencer
         self.synthClient = client
         self.event = event
-        self.clock = SequencerClock(sequencer: sequencer)
+        self.clock = SequencerClock(sequencer: sequencer, ticksPerMillisecond: synth.sampleRate / 1000)
 
         let settings = synth.settings
         let available = AudioDriverProbe.availableDrivers()
@@ -243,9 +247,9 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         case .noteOff(let key):
             fluid_event_noteoff(event, 0, Int16(clamping: key))
         }
-        let tick = UInt32(clamping: Int(max(0, time.rounded())))
+        let tick = UInt32(clamping: Int(max(0, (time * synth.sampleRate / 1000).rounded())))
         if let error = fluidCheck("fluid_sequencer_send_at", fluid_sequencer_send_at(sequencer, event, tick, 1),
-                                  detail: "\(note) at \(tick) ms") {
+                                  detail: "\(note) at \(time) ms") {
             // The player thread cannot stop for this: count it, and log the 1st, 2nd, 4th, 8th… so that a
             // sequencer refusing everything does not flood the log.
             let count = failedSends.add(1, ordering: .relaxed).newValue
@@ -312,11 +316,12 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
     }
 }
 
-/// The sequencer's tick (milliseconds of audio the synth has rendered) as a playback clock.
+/// The sequencer's tick (samples the synth has rendered) as a playback clock in milliseconds.
 struct SequencerClock: PlaybackClock, @unchecked Sendable {
-    // @unchecked: fluid_sequencer_get_tick only reads the sequencer's atomic millisecond counter; the
-    // pointer outlives every reader because the output owning it holds this clock.
+    // @unchecked: fluid_sequencer_get_tick only reads the sequencer's atomic tick counter; the pointer
+    // outlives every reader because the output owning it holds this clock.
     let sequencer: OpaquePointer
+    let ticksPerMillisecond: Double
 
-    var milliseconds: Double { Double(fluid_sequencer_get_tick(sequencer)) }
+    var milliseconds: Double { Double(fluid_sequencer_get_tick(sequencer)) / ticksPerMillisecond }
 }

@@ -103,6 +103,17 @@ public final class TrainingJob: Sendable {
     public var metricsURL: URL { directory.appendingPathComponent("metrics.csv") }
     public var samplesURL: URL { directory.appendingPathComponent("samples.txt") }
 
+    /// The nice value training runs at. Audio must win the CPU from it: a sound server or driver thread
+    /// that waits behind training on a 2-core machine runs dry and the music stumbles. Training loses a
+    /// little speed only when something else wants the cores.
+    public static let niceness: Int32 = 10
+
+    /// Lowers the calling thread to `niceness` (on Linux the nice value is a thread's own, and the threads
+    /// it starts — the network's workers — inherit it).
+    static func yieldToSound() {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+    }
+
     /// Starts training on a new thread (once).
     public func start() {
         let first = state.withLock { state -> Bool in
@@ -111,6 +122,7 @@ public final class TrainingJob: Sendable {
         }
         guard first else { return }
         let thread = Thread { [self] in
+            Self.yieldToSound()
             let result: Result<StopReason, TrainingJobError>
             do { result = .success(try self.train()) } catch let error as TrainingJobError {
                 result = .failure(error)
