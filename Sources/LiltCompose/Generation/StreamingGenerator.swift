@@ -126,6 +126,7 @@ public final class StreamingGenerator {
             case .note(let midi):
                 if let allowedClasses, !allowedClasses.contains(((midi % 12) + 12) % 12) { bias[index] = -.infinity }
                 if let range, !range.contains(midi) { bias[index] = -.infinity }
+            case .chord, .noChord: break
             }
         }
         return bias
