@@ -96,3 +96,32 @@ func harmonizeOneChordPerChangePoint() throws {
     #expect(reread.chords.map(\.symbol) == bars.melody.chords.map(\.symbol))
     #expect(throws: ComposeError.self) { try Harmonizer(model: tinyModel()).harmonize(melody, changes: .bar, name: "bare") }
 }
+
+@Test("The HMM baseline gives one chord per change point and finds a training song's own chords")
+func hmmHarmonizer() throws {
+    let encoder = TimeStepEncoder(parameters: EncodingParameters(chords: true))
+    let melodies = try ABCReader().read(leadSheets).map { encoder.decode(try encoder.encode($0).get()) }
+    let hmm = ChordHMM(training: melodies, changes: .bar)
+    let chords = hmm.harmonize(melodies[0])
+    #expect(chords.count == 4 && chords.map(\.onset) == [0, 4, 8, 12])
+    #expect(chords.first?.symbol == "C" && chords.last?.symbol == "C")
+}
+
+@Test("Harmony figures on a held-out song: cross-entropies, and accuracies between 0 and 1")
+func harmonyEvaluation() throws {
+    let folder = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data(leadSheets.utf8).write(to: folder.appendingPathComponent("two.abc"))
+    let corpus = CorpusImporter(concurrency: 1).importCorpus(name: "two", paths: [folder])
+    let trained = try leadSheetModel()
+    #expect(trained.vocabulary == corpus.vocabulary)
+    let info = TrainingInfo(corpus: "two", seed: 1, validationFraction: 0.5)
+    let model = MusicModel(network: trained.network, vocabulary: trained.vocabulary, encoding: corpus.parameters,
+                           metadata: [MusicModel.MetadataKey.training: info.json])
+    let result = try HarmonyEvaluation.run(model: model, corpus: corpus, changes: .bar, harmonizedSongs: 1, beamWidth: 2)
+    #expect(result.songs == 1 && result.harmonizedSongs == 1 && result.beats == 16)
+    #expect(result.melodyCrossEntropyWithChords > 0 && result.melodyCrossEntropyWithoutChords > 0)
+    for accuracy in [result.model, result.hmm] {
+        #expect((0...1).contains(accuracy.exact) && accuracy.exact <= accuracy.root && accuracy.root <= 1)
+    }
+}
