@@ -91,10 +91,11 @@ struct GenerateCommand: ParsableCommand {
         try TakeWriter.write(takes, to: URL(fileURLWithPath: out), program: program, soundfont: soundfont)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         for (index, take) in takes.enumerated() {
-            let generated = take.tokens.count - take.seedLength
-            print(String(format: "take %d: %d seed + %d generated steps (%.1f bars)%@, mean entropy %.3f nats",
-                         index + 1, take.seedLength, generated, Double(generated) / Double(max(1, stepsPerBar(seed, music))),
-                         take.endedSong ? ", the song ended" : "", take.meanEntropy))
+            let generated = take.tokens[take.seedLength...].filter(\.isStep).count
+            let chords = take.melody.chords.isEmpty ? "" : ", \(take.melody.chords.count) chords"
+            print(String(format: "take %d: %d seed + %d generated steps (%.1f bars)%@%@, mean entropy %.3f nats",
+                         index + 1, take.tokens[..<take.seedLength].filter(\.isStep).count, generated, Double(generated) / Double(max(1, stepsPerBar(seed, music))),
+                         chords, take.endedSong ? ", the song ended" : "", take.meanEntropy))
         }
         print(String(format: "generated in %.1f ms; wrote %@", milliseconds, TakeWriter.files(for: URL(fileURLWithPath: out),
                                                                                             count: takes.count).map(\.path).joined(separator: ", ")))
