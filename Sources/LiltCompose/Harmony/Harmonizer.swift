@@ -62,6 +62,8 @@ public struct Harmonizer {
         bare.chords = []
         var melodyEncoding = model.encoding
         melodyEncoding.chords = false
+        // Any length on the grid: the melody is only read, and the model knows every hold.
+        melodyEncoding.acceptableDurations = nil
         let encoder = TimeStepEncoder(parameters: melodyEncoding)
         let (prepared, shift) = encoder.prepare(bare)
         if let reason = encoder.check(prepared) { throw .cannotScore(name: name, reason: "cannot be encoded: \(reason)") }
