@@ -23,7 +23,9 @@ public enum ChordChanges: String, Sendable, CaseIterable {
 
 /// Chooses chords for a fixed melody with a lead-sheet model: one chord at each change point, the
 /// progression found by a beam search that scores each path with the model's log-probabilities of its
-/// chord tokens (divided by `adventure`) and of the melody's tokens that follow them.
+/// chord tokens (divided by `adventure`) and of the melody's tokens that follow them. After the first
+/// change point a path may also feed no chord token (the chord before goes on, as in a lead sheet that
+/// writes a chord only where it changes); the melody tokens' probabilities then carry that choice.
 public struct Harmonizer {
     public var model: MusicModel
     /// Paths kept at each change point.
@@ -92,24 +94,34 @@ public struct Harmonizer {
         let start = State(memory: session.state, logProbabilities: Sampler.logProbabilities(logits: logits[...]))
         let best = BeamSearch.best(
             positions: points.count, width: beamWidth, start: start,
-            choices: { state, _ in
-                Array(chordIndices.sorted { state.logProbabilities[$0] > state.logProbabilities[$1] }.prefix(candidates))
+            choices: { state, position in
+                let likely = chordIndices.sorted { state.logProbabilities[$0] > state.logProbabilities[$1] }.prefix(candidates)
+                return (position > 0 ? [Self.stay] : []) + likely
             },
             extend: { state, position, chord in
-                var score = state.logProbabilities[chord] / adventure
+                var score = 0.0
+                var current = state.logProbabilities
                 session.state = state.memory
-                session.step(tokens: [chord], logits: &logits)
+                if chord != Self.stay {
+                    score = current[chord] / adventure
+                    session.step(tokens: [chord], logits: &logits)
+                    current = Sampler.logProbabilities(logits: logits[...])
+                }
                 let end = position + 1 < points.count ? points[position + 1] : melodyIndices.count
                 for index in points[position]..<end {
                     let token = melodyIndices[index]
-                    score += Sampler.logProbabilities(logits: logits[...])[token]
+                    score += current[token]
                     session.step(tokens: [token], logits: &logits)
+                    current = Sampler.logProbabilities(logits: logits[...])
                 }
-                return (State(memory: session.state, logProbabilities: Sampler.logProbabilities(logits: logits[...])), score)
+                return (State(memory: session.state, logProbabilities: current), score)
             })
+        // A stay holds the chord before.
+        var held: [Int] = []
+        for choice in best.choices { held.append(choice == Self.stay ? held.last! : choice) }
         var result = melody
         let fifths = melody.keyOrEstimate?.fifths ?? 0
-        result.chords = best.choices.enumerated().map { position, index in
+        result.chords = held.enumerated().map { position, index in
             guard case .chord(let chord) = model.vocabulary.tokens[index] else { preconditionFailure("a chord index") }
             let start = points[position], end = position + 1 < points.count ? points[position + 1] : melodyIndices.count
             let sounding = ChordToken(root: chord.root - shift, quality: chord.quality, bass: chord.bass.map { $0 - shift })
@@ -118,6 +130,9 @@ public struct Harmonizer {
         }
         return Result(melody: result, logProbability: best.score, changePoints: points.count)
     }
+
+    /// The choice of no chord token at a change point: the chord before goes on.
+    static let stay = -1
 
     static func steps(_ length: QuarterLength, _ step: QuarterLength) -> Int {
         let ratio = length / step
