@@ -14,14 +14,15 @@ public struct GivenChords: Sendable, Equatable {
 
     /// `chords` (sounding, quarter notes from 0) for `model`, which must be a lead-sheet model. A chord
     /// the model never saw is replaced by the triad on its root when the model knows that; else an error
-    /// names it. `name` says in errors where the chords came from.
-    public init(_ chords: [ChordSymbol], model: MusicModel, name: String) throws(ComposeError) {
+    /// names it. `name` says in errors where the chords came from. `shift` moves them to the model's key
+    /// instead of their estimated key's shift (a seed's, so that chords and seed agree).
+    public init(_ chords: [ChordSymbol], model: MusicModel, name: String, shift: Int? = nil) throws(ComposeError) {
         guard model.encoding.chords else {
             throw .badModel(path: model.file?.path ?? "model", reason: "it was not trained on chords (import a corpus of lead sheets)")
         }
         guard !chords.isEmpty else { throw .badSeed(seed: name, reason: "no chords") }
         let key = Self.estimateKey(chords)
-        let shift = model.encoding.transposes ? key.semitonesToNaturalSignature : 0
+        let shift = shift ?? (model.encoding.transposes ? key.semitonesToNaturalSignature : 0)
         let step = model.encoding.step
         var tokens: [Int: Int] = [:]
         var end = QuarterLength.zero
