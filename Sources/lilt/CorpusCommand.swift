@@ -32,6 +32,10 @@ struct CorpusCommand: ParsableCommand {
         @Option(help: "Read MIDI files' melody from this track (0-based).")
         var track: Int?
 
+        @Flag(inversion: .prefixedNo,
+              help: "Encode the chord symbols too, a lead-sheet corpus (default: when at least half of the songs kept have chords).")
+        var chords: Bool?
+
         func run() throws {
             guard CorpusStore.isValidName(name) else { throw CorpusError.invalidName(name) }
             let stepLength = QuarterLength.rounded(step, toDenominator: 48)
@@ -40,7 +44,7 @@ struct CorpusCommand: ParsableCommand {
                                                 acceptableDurations: anyDuration ? nil : EncodingParameters.classicDurations,
                                                 transposes: !noTranspose)
             let importer = CorpusImporter(parameters: parameters,
-                                          options: MusicReadOptions(midi: MIDIMelodyOptions(track: track)))
+                                          options: MusicReadOptions(midi: MIDIMelodyOptions(track: track)), chords: chords)
             let progress = ProgressLine()
             let started = Date()
             let corpus = importer.importCorpus(name: name, paths: paths.map { URL(fileURLWithPath: $0) },
@@ -56,7 +60,7 @@ struct CorpusCommand: ParsableCommand {
             for line in corpus.report.lines { print(line) }
             let store = CorpusStore(directory: DataLocations().corpora)
             try store.save(corpus)
-            print("stored \(corpus.songs.count) songs, \(corpus.tokenCount) tokens, vocabulary \(corpus.vocabulary.count) "
+            print("stored \(corpus.songs.count) songs\(corpus.parameters.chords ? " with chords (a lead-sheet corpus)" : ""), \(corpus.tokenCount) tokens, vocabulary \(corpus.vocabulary.count) "
                   + "in \(store.url(for: name).path) (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
             if corpus.report.filesRead == 0 { throw ExitCode(1) }
         }

@@ -14,7 +14,10 @@ struct EvalCommand: ParsableCommand {
             Generated melodies (no seed, temperature 1) are compared with the whole corpus: pitch-class and \
             interval histograms (Jensen–Shannon distance, 0–1), range, density, rest and in-scale ratios, \
             and originality — the longest span shared exactly with a corpus song, and the share of 8-note \
-            patterns found in the corpus.
+            patterns found in the corpus. A model trained on lead sheets also reports the held-out melody's \
+            cross-entropy with the chords given and without (no chord fed, the distribution renormalized \
+            over melody tokens), and harmonization accuracy beat by beat (root and quality, root only) \
+            against the held-out songs' own chords, beside an HMM harmonizer trained on the same split.
             """)
 
     @Option(help: "The model file or folder (default: the default model).") var model: String?
@@ -22,6 +25,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Number of melodies to generate.") var generated = 100
     @Option(help: "Bars per generated melody.") var bars = 16
     @Option(help: "Random seed of the generated melodies.") var randomSeed: UInt64 = 1
+    @Option(help: "Where chords may change when harmonizing (a lead-sheet model): bar, half or beat.") var changes = "half"
+    @Option(help: "Held-out songs to harmonize (a lead-sheet model).") var harmonized = 20
+    @Option(help: "Beam width when harmonizing.") var beam = 4
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -32,8 +38,13 @@ struct EvalCommand: ParsableCommand {
         let encoded = try CorpusStore(directory: DataLocations().corpora).load(name)
         var controls = GenerationControls()
         controls.randomSeed = randomSeed
-        let result = try ModelEvaluation.run(model: music, corpus: encoded, generated: max(0, generated), bars: bars,
+        var result = try ModelEvaluation.run(model: music, corpus: encoded, generated: max(0, generated), bars: bars,
                                              controls: controls)
+        if music.encoding.chords {
+            guard let changes = ChordChanges(rawValue: changes) else { throw CommandError("--changes: bar, half or beat") }
+            result.harmony = try HarmonyEvaluation.run(model: music, corpus: encoded, changes: changes,
+                                                       harmonizedSongs: harmonized, beamWidth: beam)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -70,5 +81,15 @@ struct EvalCommand: ParsableCommand {
         print(row(["longest shared span, mean", "\(f(o.meanLongestSharedSteps, 1)) steps", "\(f(o.meanLongestSharedBars, 2)) bars"]))
         print(row(["longest shared span, max", "\(o.maxLongestSharedSteps) steps", ""]))
         print(row(["8-note patterns found in corpus", f(o.meanSharedPatternShare), ""]))
+        if let h = result.harmony {
+            print("")
+            print("harmony: \(h.songs) held-out songs, \(h.melodyTokens) melody tokens")
+            print(row(["melody cross-entropy, nats", "chords given", "not given"]))
+            print(row(["", f(h.melodyCrossEntropyWithChords, 4), f(h.melodyCrossEntropyWithoutChords, 4)]))
+            print("harmonized \(h.harmonizedSongs) songs, chords every \(h.changes), \(h.beats) beats with a chord")
+            print(row(["accuracy per beat", "root+quality", "root"]))
+            print(row(["model (beam \(beam))", f(h.model.exact), f(h.model.root)]))
+            print(row(["HMM baseline", f(h.hmm.exact), f(h.hmm.root)]))
+        }
     }
 }

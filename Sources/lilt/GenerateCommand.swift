@@ -17,7 +17,10 @@ struct GenerateCommand: ParsableCommand {
             is multiplied by exp(0.5·(N − H)) after every step (H the entropy just drawn from), kept in \
             0.1…4. With several variations, .mid, .krn and .wav files are numbered (NAME-1.mid …); .abc, \
             .musicxml and .json hold them all; .json is the `lilt convert` dump with each melody's \
-            provenance (model hash, seed, controls, random seed).
+            provenance (model hash, seed, controls, random seed). A model trained on lead sheets writes \
+            chords with the melody; --chords "| D | G A7 | D |" (bars; the chords of a bar share it evenly) \
+            or --chords FILE (that file's chord symbols) writes a melody over those chords instead, as long \
+            as they last, in their key.
             """)
 
     @Option(help: "The model file or folder (default: the default model).") var model: String?
@@ -38,6 +41,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Tempo in quarter notes per minute.") var tempo = 120.0
     @Option(help: "General MIDI instrument for .mid and .wav: 1–128 or a name.") var program = "74"
     @Option(help: "A SoundFont for .wav output.") var soundfont: String?
+    @Option(help: "Chords to write the melody over: a chart like \"| D | G A7 | D |\" or a file with chord symbols (a lead-sheet model).")
+    var chords: String?
+    @Option(help: "The meter of a --chords chart, e.g. 3/4 (default: the seed's, else 4/4).") var meter: String?
     @Option(name: .shortAndLong, help: "The file to write (.mid, .musicxml, .abc, .krn, .wav, .json).") var out: String
 
     func run() throws {
@@ -62,22 +68,68 @@ struct GenerateCommand: ParsableCommand {
         controls.variations = variations
         controls.randomSeed = randomSeed
         controls.transposeBack = !modelKey
-        let seed = try Seed.resolve(SeedSource.parse(seed), for: music, corpora: CorpusStore(directory: DataLocations().corpora))
+        var seed = try Seed.resolve(SeedSource.parse(seed), for: music, corpora: CorpusStore(directory: DataLocations().corpora))
+        var given: GivenChords?
+        if let chords {
+            let meter = try meter.map(Self.parseMeter) ?? seed.meter ?? Meter(4, 4)
+            let (symbols, name, fileMeter) = try Self.readChords(chords, meter: meter)
+            // After a seed the chords move with it, so that both are in the model's key alike.
+            let plan = try GivenChords(symbols, model: music, name: name, shift: seed.tokens.isEmpty ? nil : seed.shift)
+            given = plan
+            seed.meter = fileMeter ?? meter
+            if seed.tokens.isEmpty {
+                seed.shift = plan.shift
+                seed.key = plan.key
+            }
+            controls.length = .steps(plan.steps)
+            controls.stopAtEnd = false
+        }
         let clock = ContinuousClock()
         let start = clock.now
-        var takes = try Composer.generate(model: music, seed: seed, controls: controls)
+        var takes = try Composer.generate(model: music, seed: seed, controls: controls, givenChords: given)
         let elapsed = clock.now - start
         for index in takes.indices { takes[index].melody.tempo = tempo }
         try TakeWriter.write(takes, to: URL(fileURLWithPath: out), program: program, soundfont: soundfont)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         for (index, take) in takes.enumerated() {
-            let generated = take.tokens.count - take.seedLength
-            print(String(format: "take %d: %d seed + %d generated steps (%.1f bars)%@, mean entropy %.3f nats",
-                         index + 1, take.seedLength, generated, Double(generated) / Double(max(1, stepsPerBar(seed, music))),
-                         take.endedSong ? ", the song ended" : "", take.meanEntropy))
+            let generated = take.tokens[take.seedLength...].filter(\.isStep).count
+            let chords = take.melody.chords.isEmpty ? "" : ", \(take.melody.chords.count) chords"
+            print(String(format: "take %d: %d seed + %d generated steps (%.1f bars)%@%@, mean entropy %.3f nats",
+                         index + 1, take.tokens[..<take.seedLength].filter(\.isStep).count, generated, Double(generated) / Double(max(1, stepsPerBar(seed, music))),
+                         chords, take.endedSong ? ", the song ended" : "", take.meanEntropy))
         }
         print(String(format: "generated in %.1f ms; wrote %@", milliseconds, TakeWriter.files(for: URL(fileURLWithPath: out),
                                                                                             count: takes.count).map(\.path).joined(separator: ", ")))
+    }
+
+    /// "3/4" as a meter.
+    static func parseMeter(_ text: String) throws -> Meter {
+        let parts = text.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { throw CommandError("--meter: write it like 3/4") }
+        return Meter(parts[0], parts[1])
+    }
+
+    /// The chords of `--chords`: a file's chord symbols (and its meter) when `text` names a file, else a
+    /// chart in bars of `meter`.
+    static func readChords(_ text: String, meter: Meter) throws -> (chords: [ChordSymbol], name: String, meter: Meter?) {
+        if FileManager.default.fileExists(atPath: text) {
+            let url = URL(fileURLWithPath: text)
+            guard let melody = try MusicFile.read(url).first(where: { !$0.chords.isEmpty }) else {
+                throw CommandError("\(text): no chord symbols in the file")
+            }
+            let start = melody.chords.first?.onset ?? .zero
+            let chords = melody.chords.map { chord in
+                var moved = chord
+                moved.onset = chord.onset - start
+                return moved
+            }
+            return (chords, text, melody.meter)
+        }
+        do {
+            return (try ChordChart.parse(text, barLength: meter.barLength), "--chords", nil)
+        } catch {
+            throw CommandError("--chords: \(error)")
+        }
     }
 
     private func stepsPerBar(_ seed: Seed, _ model: MusicModel) -> Int {

@@ -30,7 +30,7 @@ public struct MelodyStatistics: Sendable, Codable, Equatable {
         let scale = Key(tonic: 0, mode: .major).pitchClasses
         for token in tokens {
             switch token {
-            case .end: continue
+            case .end, .chord, .noChord: continue
             case .note(let midi):
                 notes += 1
                 pitchClasses[midi % 12] += 1

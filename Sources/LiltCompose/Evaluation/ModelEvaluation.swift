@@ -11,6 +11,9 @@ public struct ModelEvaluation: Sendable, Codable {
     public var comparison: CorpusComparison
     public var originality: OriginalitySummary
     public var generatedMelodies: Int
+    /// For a lead-sheet model: melody cross-entropy with and without chords, harmonization accuracy (set by
+    /// the caller from `HarmonyEvaluation.run`; absent otherwise).
+    public var harmony: HarmonyEvaluation? = nil
 
     /// Originality over the generated melodies.
     public struct OriginalitySummary: Sendable, Codable, Equatable {

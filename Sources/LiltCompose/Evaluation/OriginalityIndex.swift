@@ -91,6 +91,7 @@ public struct OriginalityIndex: Sendable {
             case .note(let midi): notes.append((midi, 1)); inNote = true
             case .rest, .end: inNote = false
             case .hold: if inNote { notes[notes.count - 1].steps += 1 }
+            case .chord, .noChord: break
             }
         }
         guard notes.count >= patternLength else { return [] }

@@ -37,6 +37,7 @@ public struct NextStepPrediction: Sendable, Equatable {
             case .hold: hold += probabilities[index]
             case .rest: rest += probabilities[index]
             case .end: end += probabilities[index]
+            case .chord, .noChord: break
             }
         }
     }

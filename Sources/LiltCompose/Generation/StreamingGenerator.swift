@@ -34,6 +34,13 @@ public final class StreamingGenerator {
     public private(set) var endedSong: [Bool]
     /// Steps in one bar (from the seed's meter, 4/4 without one).
     public let stepsPerBar: Int
+    /// Chords the melody is written over (a lead-sheet model): forced, never drawn; no other chord is
+    /// drawn. Empty: a lead-sheet model draws its chords with the melody.
+    public let givenChords: GivenChords?
+    /// Grid steps generated per variation (chord tokens take no step).
+    public private(set) var stepsGenerated: [Int]
+    /// Per variation, the step whose given chord was written last (−1 for none).
+    var forcedThrough: [Int]
 
     let session: InferenceSession
     var generators: [SeededGenerator]
@@ -48,7 +55,9 @@ public final class StreamingGenerator {
     let seedIndices: [Int]
 
     /// Primes a batch of `controls.variations` streams with `/` and the seed.
-    public init(model: MusicModel, seed: Seed, controls: GenerationControls, threads: Int? = nil) throws {
+    /// With `givenChords` the melody is written over them (they start after the seed).
+    public init(model: MusicModel, seed: Seed, controls: GenerationControls, threads: Int? = nil,
+                givenChords: GivenChords? = nil) throws {
         if let problem = controls.problem { throw ComposeError.badControls(problem) }
         guard let seedIndices = model.vocabulary.indices(of: seed.tokens) else {
             throw ComposeError.badSeed(seed: seed.source.description, reason: "a token the model does not know")
@@ -58,6 +67,7 @@ public final class StreamingGenerator {
         self.controls = controls
         initialControls = controls
         self.seedIndices = seedIndices
+        self.givenChords = givenChords
         let barSteps = (seed.meter ?? Meter(4, 4)).barLength / model.encoding.step
         stepsPerBar = max(1, barSteps.numerator / max(barSteps.denominator, 1))
         let batch = controls.variations, v = model.vocabulary.count
@@ -71,6 +81,8 @@ public final class StreamingGenerator {
         tokenProbabilities = [[Double]](repeating: [], count: batch)
         finished = [Bool](repeating: false, count: batch)
         endedSong = [Bool](repeating: false, count: batch)
+        stepsGenerated = [Int](repeating: 0, count: batch)
+        forcedThrough = [Int](repeating: -1, count: batch)
         bias = []
         distribution = [Double](repeating: 0, count: v)
         order = Array(0..<v)
@@ -99,7 +111,7 @@ public final class StreamingGenerator {
         changes.append(ControlChange(step: step, controls: controls))
         bias = biasVector(controls)
         if controls.targetEntropy == nil { temperatures = temperatures.map { _ in controls.temperature } }
-        for b in finished.indices where !finished[b] && generated[b].count >= totalSteps { finished[b] = true }
+        for b in finished.indices where !finished[b] && stepsGenerated[b] >= totalSteps { finished[b] = true }
     }
 
     /// Semitones from the output's sounding pitch to the model's key.
@@ -126,6 +138,7 @@ public final class StreamingGenerator {
             case .note(let midi):
                 if let allowedClasses, !allowedClasses.contains(((midi % 12) + 12) % 12) { bias[index] = -.infinity }
                 if let range, !range.contains(midi) { bias[index] = -.infinity }
+            case .chord, .noChord: if givenChords != nil { bias[index] = -.infinity }
             }
         }
         return bias
@@ -139,6 +152,16 @@ public final class StreamingGenerator {
         var drawn = [TimeStepToken?](repeating: nil, count: batch)
         guard !isFinished else { return drawn }
         for b in 0..<batch where !finished[b] {
+            let position = stepsGenerated[b]
+            if let forced = givenChords?.tokens[position], forcedThrough[b] < position {
+                // A given chord starts at this step: written as it is, nothing drawn.
+                forcedThrough[b] = position
+                generated[b].append(forced)
+                tokenProbabilities[b].append(modelProbability(of: forced, stream: b))
+                drawn[b] = model.vocabulary.tokens[forced]
+                feed[b] = forced
+                continue
+            }
             let entropy = fillDistribution(stream: b)
             let token = Sampler.sample(distribution, uniform: generators[b].nextUnitDouble())
             entropySums[b] += entropy
@@ -155,7 +178,8 @@ public final class StreamingGenerator {
             tokenProbabilities[b].append(modelProbability(of: token, stream: b))
             drawn[b] = model.vocabulary.tokens[token]
             feed[b] = token
-            if generated[b].count >= totalSteps { finished[b] = true }
+            if model.vocabulary.tokens[token].isStep { stepsGenerated[b] += 1 }
+            if stepsGenerated[b] >= totalSteps { finished[b] = true }
         }
         step += 1
         if !isFinished {
@@ -254,8 +278,9 @@ public final class StreamingGenerator {
 /// One-call generation and exact regeneration.
 public enum Composer {
     /// All variations of a generation, run to the end.
-    public static func generate(model: MusicModel, seed: Seed, controls: GenerationControls) throws -> [Take] {
-        try StreamingGenerator(model: model, seed: seed, controls: controls).run()
+    public static func generate(model: MusicModel, seed: Seed, controls: GenerationControls,
+                                givenChords: GivenChords? = nil) throws -> [Take] {
+        try StreamingGenerator(model: model, seed: seed, controls: controls, givenChords: givenChords).run()
     }
 
     /// The take `provenance` describes, generated again with `model` (whose hash must match when both

@@ -7,10 +7,15 @@ public struct CorpusImporter: Sendable {
     public var options: MusicReadOptions
     /// Files read in parallel (1 reads them one after another).
     public var concurrency: Int
+    /// Whether the chord symbols are encoded (a lead-sheet corpus, `EncodingParameters.chords`): true,
+    /// false, or nil to decide from the songs — chords when at least half of the songs kept have them. In a
+    /// lead-sheet corpus a song without chords is skipped (`EncodingSkipReason.noChords`).
+    public var chords: Bool?
 
     public init(parameters: EncodingParameters = EncodingParameters(), options: MusicReadOptions = MusicReadOptions(),
-                concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, chords: Bool? = nil) {
         self.parameters = parameters
+        self.chords = chords
         self.options = options
         self.concurrency = max(1, concurrency)
     }
@@ -65,7 +70,8 @@ public struct CorpusImporter: Sendable {
 
     /// What one file gave.
     struct FileResult: Sendable {
-        var songs: [(tokens: [TimeStepToken], song: EncodedSong)] = []
+        /// The songs' tokens, with chord tokens when chords may be encoded and the song has chords.
+        var songs: [(tokens: [TimeStepToken], song: EncodedSong, hasChords: Bool)] = []
         var read = 0
         var skipped: [EncodingSkipReason] = []
         /// The chord symbols of the songs read.
@@ -82,7 +88,9 @@ public struct CorpusImporter: Sendable {
             result.failure = String(describing: error)
             return result
         }
-        let encoder = TimeStepEncoder(parameters: parameters)
+        var chordParameters = parameters
+        chordParameters.chords = chords != false
+        let encoder = TimeStepEncoder(parameters: chordParameters)
         for melody in melodies {
             result.read += 1
             result.chords.countChords(of: melody, file: url.path)
@@ -95,7 +103,7 @@ public struct CorpusImporter: Sendable {
                                    source: melody.source ?? SourceLocation(file: url.path),
                                    key: melody.key ?? prepared.key.map { Key(tonic: $0.tonic - shift, mode: $0.mode) },
                                    meter: melody.meter, transposition: shift)
-            result.songs.append((encoder.tokens(of: prepared), song))
+            result.songs.append((encoder.tokens(of: prepared), song, !prepared.chords.isEmpty))
         }
         return result
     }
@@ -130,6 +138,7 @@ public struct CorpusImporter: Sendable {
         var tokenSongs: [[TimeStepToken]] = []
         var songs: [EncodedSong] = []
         var skipped: [EncodingSkipReason: Int] = [:]
+        var songHasChords: [Bool] = []
         for (index, result) in results.withLock({ $0 }).enumerated() {
             guard let result else { continue }
             if let failure = result.failure {
@@ -142,10 +151,23 @@ public struct CorpusImporter: Sendable {
             report.songsWithChords += result.chords.songsWithChords
             report.unreadableChords += result.chords.unreadableChords
             for reason in result.skipped { skipped[reason, default: 0] += 1 }
-            for (tokens, song) in result.songs {
+            for (tokens, song, hasChords) in result.songs {
                 tokenSongs.append(tokens)
                 songs.append(song)
+                songHasChords.append(hasChords)
             }
+        }
+        var parameters = parameters
+        let withChords = songHasChords.filter { $0 }.count
+        parameters.chords = chords ?? (withChords > 0 && 2 * withChords >= songs.count)
+        if parameters.chords {
+            // A lead sheet corpus: every song has its chords.
+            let kept = songHasChords.indices.filter { songHasChords[$0] }
+            skipped[.noChords, default: 0] += songs.count - kept.count
+            tokenSongs = kept.map { tokenSongs[$0] }
+            songs = kept.map { songs[$0] }
+        } else {
+            tokenSongs = tokenSongs.map { $0.filter(\.isStep) }
         }
         report.songsKept = songs.count
         report.skipped = Dictionary(uniqueKeysWithValues: skipped.map { ($0.key.rawValue, $0.value) })

@@ -42,6 +42,8 @@ public struct CorpusStats: Hashable, Sendable, Codable {
                 case .end:
                     if length > 0 { steps[length, default: 0] += 1 }
                     length = 0
+                case .chord, .noChord:
+                    break
                 }
             }
             keys[song.key?.description ?? "none", default: 0] += 1

@@ -82,16 +82,20 @@ public struct EncodedCorpus: Hashable, Sendable {
 
     static let magic = Array("LILTCORP".utf8)
     static let formatVersion: UInt32 = 1
+    /// The version of a lead-sheet corpus: a u8 `chords` (1) follows `transposes`. A melody corpus is
+    /// still written as version 1, byte for byte as before.
+    static let leadSheetFormatVersion: UInt32 = 2
 
     /// The binary form: magic `LILTCORP`, a version, the name, parameters, vocabulary, the report (JSON),
     /// then per song its tokens as 16-bit indices and its metadata. All integers little-endian.
     public func serialized() -> [UInt8] {
         var w = BinaryWriter()
         w.bytes.append(contentsOf: Self.magic)
-        w.u32(Self.formatVersion)
+        w.u32(parameters.chords ? Self.leadSheetFormatVersion : Self.formatVersion)
         w.string(name)
         w.i64(parameters.step.numerator); w.i64(parameters.step.denominator)
         w.u8(parameters.transposes ? 1 : 0)
+        if parameters.chords { w.u8(1) }
         if let durations = parameters.acceptableDurations {
             w.u32(UInt32(durations.count))
             for d in durations { w.i64(d.numerator); w.i64(d.denominator) }
@@ -130,11 +134,14 @@ public struct EncodedCorpus: Hashable, Sendable {
             guard bytes.count >= 12, Array(bytes[0..<8]) == Self.magic else { throw corrupt("not a Lilt corpus file") }
             r.offset = 8
             let version = try r.u32()
-            guard version == Self.formatVersion else { throw corrupt("format version \(version), expected \(Self.formatVersion)") }
+            guard version == Self.formatVersion || version == Self.leadSheetFormatVersion else {
+                throw corrupt("format version \(version), expected \(Self.formatVersion) or \(Self.leadSheetFormatVersion)")
+            }
             name = try r.string() ?? ""
             let stepN = try r.i64(), stepD = try r.i64()
             guard stepN > 0, stepD > 0 else { throw corrupt("bad step") }
             let transposes = try r.u8() == 1
+            let chords = version == Self.leadSheetFormatVersion ? try r.u8() == 1 : false
             let durationCount = try r.u32()
             var durations: [QuarterLength]?
             if durationCount != UInt32.max {
@@ -148,7 +155,7 @@ public struct EncodedCorpus: Hashable, Sendable {
                 durations = list
             }
             parameters = EncodingParameters(step: QuarterLength(stepN, stepD), acceptableDurations: durations,
-                                            transposes: transposes)
+                                            transposes: transposes, chords: chords)
             let vocabularyCount = Int(try r.u32())
             guard vocabularyCount <= 65_536 else { throw corrupt("vocabulary too large") }
             var strings: [String] = []

@@ -1,10 +1,22 @@
 /// One step of the time-step encoding: a note starting, a rest starting, the previous event held, or the
-/// end of a song. Its text form is what checkpoints store: `"60"`, `"r"`, `"_"`, `"/"`.
+/// end of a song. Its text form is what checkpoints store: `"60"`, `"r"`, `"_"`, `"/"`. A lead sheet
+/// (`EncodingParameters.chords`) also has chord tokens, which take no time: `.chord` (`"@G7"`) before the
+/// step where a chord starts, `.noChord` (`"@N"`) before the step where a gap without a chord starts.
 public enum TimeStepToken: Hashable, Sendable, Comparable, CustomStringConvertible {
     case note(Int)
     case rest
     case hold
     case end
+    case chord(ChordToken)
+    case noChord
+
+    /// Whether the token is a step of the grid (not a chord token).
+    public var isStep: Bool {
+        switch self {
+        case .chord, .noChord: false
+        default: true
+        }
+    }
 
     public var description: String {
         switch self {
@@ -12,6 +24,8 @@ public enum TimeStepToken: Hashable, Sendable, Comparable, CustomStringConvertib
         case .rest: "r"
         case .hold: "_"
         case .end: "/"
+        case .chord(let chord): chord.description
+        case .noChord: "@N"
         }
     }
 
@@ -21,19 +35,26 @@ public enum TimeStepToken: Hashable, Sendable, Comparable, CustomStringConvertib
         case "r": self = .rest
         case "_": self = .hold
         case "/": self = .end
+        case "@N": self = .noChord
+        case let text where text.hasPrefix("@"):
+            guard let chord = ChordToken(symbolText: String(text.dropFirst())) else { return nil }
+            self = .chord(chord)
         default:
             guard let midi = Int(text), (0...127).contains(midi) else { return nil }
             self = .note(midi)
         }
     }
 
-    /// The vocabulary order: `/`, `_`, `r`, then notes from low to high.
+    /// The vocabulary order: `/`, `_`, `r`, notes from low to high, then `@N` and the chords (by root,
+    /// quality, bass).
     var rank: Int {
         switch self {
         case .end: -3
         case .hold: -2
         case .rest: -1
         case .note(let midi): midi
+        case .noChord: 128
+        case .chord(let chord): 129 + chord.rank
         }
     }
 
@@ -41,7 +62,7 @@ public enum TimeStepToken: Hashable, Sendable, Comparable, CustomStringConvertib
 }
 
 /// How melodies become time-step tokens.
-public struct EncodingParameters: Hashable, Sendable, Codable {
+public struct EncodingParameters: Hashable, Sendable {
     /// The length of one step in quarter notes (a sixteenth note: 1/4).
     public var step: QuarterLength
     /// The note and rest lengths a song may use (quarter notes), or nil for any multiple of `step`. Each
@@ -51,6 +72,9 @@ public struct EncodingParameters: Hashable, Sendable, Codable {
     public var acceptableDurations: [QuarterLength]?
     /// Whether songs are transposed to C major / A minor (modes to their white-key form) first.
     public var transposes: Bool
+    /// Whether the chord symbols are encoded too (a lead sheet): a chord token before the step where each
+    /// chord starts, `@N` where a gap without a chord starts. Chords are transposed with the melody.
+    public var chords: Bool
 
     /// The classic set: 1/4, 1/2, 3/4, 1, 3/2, 2, 3, 4 quarter notes.
     public static let classicDurations: [QuarterLength] = [
@@ -58,15 +82,38 @@ public struct EncodingParameters: Hashable, Sendable, Codable {
     ]
 
     public init(step: QuarterLength = QuarterLength(1, 4), acceptableDurations: [QuarterLength]? = classicDurations,
-                transposes: Bool = true) {
+                transposes: Bool = true, chords: Bool = false) {
         self.step = step
         self.acceptableDurations = acceptableDurations
         self.transposes = transposes
+        self.chords = chords
     }
 
-    /// The JSON stored in checkpoints as `lilt.encoding`.
+    /// The JSON stored in checkpoints as `lilt.encoding`: kind `timestep`, or `leadsheet` with chords.
     public var checkpointJSON: String {
-        "{\"kind\":\"timestep\",\"stepQuarterLength\":\(step.doubleValue)}"
+        "{\"kind\":\"\(chords ? "leadsheet" : "timestep")\",\"stepQuarterLength\":\(step.doubleValue)}"
+    }
+}
+
+extension EncodingParameters: Codable {
+    enum CodingKeys: String, CodingKey { case step, acceptableDurations, transposes, chords }
+
+    /// `chords` is written only when true, so a melody encoding's JSON is what it was before lead sheets;
+    /// it reads as false when missing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(step, forKey: .step)
+        try container.encodeIfPresent(acceptableDurations, forKey: .acceptableDurations)
+        try container.encode(transposes, forKey: .transposes)
+        if chords { try container.encode(true, forKey: .chords) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        step = try container.decode(QuarterLength.self, forKey: .step)
+        acceptableDurations = try container.decodeIfPresent([QuarterLength].self, forKey: .acceptableDurations)
+        transposes = try container.decode(Bool.self, forKey: .transposes)
+        chords = try container.decodeIfPresent(Bool.self, forKey: .chords) ?? false
     }
 }
 
@@ -77,6 +124,7 @@ public enum EncodingSkipReason: String, Error, Hashable, Sendable, Codable, Case
     case offGrid = "a note off the step grid"
     case pitchOutOfRange = "a pitch outside MIDI 0…127 after transposition"
     case tooLong = "longer than 100,000 steps"
+    case noChords = "no chord symbols in a lead-sheet corpus"
 
     public var description: String { rawValue }
 }
@@ -137,7 +185,30 @@ public struct TimeStepEncoder: Sendable {
             position = end
         }
         tokens.append(.end)
-        return tokens
+        return parameters.chords ? interleavingChords(of: melody, into: tokens) : tokens
+    }
+
+    /// The step tokens with the melody's chords put in: `.chord` before the step where a chord starts (a
+    /// chord off the grid starts at the step it falls in; of several in one step the last wins), `.noChord`
+    /// before the step where a gap starts. Chords from the song's end on are left out.
+    func interleavingChords(of melody: Melody, into steps: [TimeStepToken]) -> [TimeStepToken] {
+        let stepTotal = steps.count - 1
+        var changes: [Int: TimeStepToken] = [:]
+        var sounding: Int? = nil // the step where the chord sounding last ends
+        for chord in melody.chords.sorted(by: { $0.onset < $1.onset }) {
+            let start = max(0, stepCount(chord.onset)), end = stepCount(chord.end)
+            if let last = sounding, last < start { changes[last] = .noChord }
+            changes[start] = .chord(ChordToken(chord))
+            sounding = max(end, start + 1)
+        }
+        if let last = sounding, last < stepTotal { changes[last] = .noChord }
+        var result: [TimeStepToken] = []
+        result.reserveCapacity(steps.count + changes.count)
+        for (position, token) in steps.enumerated() {
+            if position < stepTotal, let change = changes[position] { result.append(change) }
+            result.append(token)
+        }
+        return result
     }
 
     /// Prepares, checks and encodes a melody.
@@ -148,15 +219,38 @@ public struct TimeStepEncoder: Sendable {
     }
 
     /// Decodes tokens into a melody; decoding stops at the first `.end`. A hold with nothing before it
-    /// starts a rest.
+    /// starts a rest. A chord token starts a chord at the next step, lasting until the next chord token or
+    /// the end (chords spelled as in C major / A minor).
     public func decode(_ tokens: [TimeStepToken]) -> Melody {
         var notes: [Note] = []
+        var chords: [ChordSymbol] = []
+        var current: (chord: ChordToken, start: Int)? = nil
         var position = 0
+        func closeChord() {
+            if let open = current, position > open.start {
+                chords.append(open.chord.symbol(onset: parameters.step * QuarterLength(open.start),
+                                                duration: parameters.step * QuarterLength(position - open.start)))
+            }
+            current = nil
+        }
+        func finished() -> Melody {
+            closeChord()
+            var melody = Melody(notes: notes)
+            melody.chords = chords
+            return melody
+        }
         for token in tokens {
             let onset = parameters.step * QuarterLength(position)
             switch token {
+            case .chord(let chord):
+                closeChord()
+                current = (chord, position)
+                continue
+            case .noChord:
+                closeChord()
+                continue
             case .end:
-                return Melody(notes: notes)
+                return finished()
             case .hold:
                 if notes.isEmpty {
                     notes.append(.rest(at: onset, for: parameters.step))
@@ -170,7 +264,7 @@ public struct TimeStepEncoder: Sendable {
             }
             position += 1
         }
-        return Melody(notes: notes)
+        return finished()
     }
 
     /// Decodes token indices of `vocabulary` (as a model produces them); indices out of range are skipped.

@@ -195,6 +195,8 @@ final class LiveWriter {
                 current?.steps += 1
             case .rest, .end:
                 endCurrent(into: &ended)
+            case .chord, .noChord:
+                continue
             }
             written += 1
         }
