@@ -94,6 +94,8 @@ public struct CorpusExport: Sendable {
                 "stepQuarterLength": parameters.step.doubleValue,
                 "acceptableDurations": parameters.acceptableDurations.map { $0.map(\.doubleValue) } as Any? ?? NSNull(),
                 "transposes": parameters.transposes,
+                // A lead-sheet corpus: chord tokens (`@G7`, `@N`) stand before the step where a chord starts.
+                "chords": parameters.chords,
             ] as [String: Any],
             "split": ["seed": seed, "validationFraction": validationFraction,
                       "training": split.training, "heldOut": split.validation] as [String: Any],
