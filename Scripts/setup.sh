@@ -98,16 +98,19 @@ if [ "$mode" = test ]; then
       for _ in $(seq 100); do kill -0 "$tests" 2>/dev/null || return 0; sleep 0.1; done
       kill -TERM "$tests" 2>/dev/null || true
     }
-    (sleep "$((minutes * 60))"; touch "$results.late"; stop_tests) > /dev/null 2>&1 &
+    # The watchdog acts only if this run has not ended: killing it races with its own next step.
+    phase=$((${phase:-0} + 1))
+    (sleep "$((minutes * 60))"; [ -e "$results.$phase.ended" ] || { touch "$results.$phase.late"; stop_tests; }) > /dev/null 2>&1 &
     watchdog=$!
     # An asynchronous command ignores Ctrl-C in a script: pass it on.
     trap 'stop_tests; exit 130' INT TERM
     tail -n +1 -s 0.2 -f --pid="$tests" "$results"
     wait "$tests"
     status=$?
+    touch "$results.$phase.ended"
     pkill -P "$watchdog" 2>/dev/null || true
     kill "$watchdog" 2>/dev/null || true
-    if [ -e "$results.late" ]; then
+    if [ -e "$results.$phase.late" ]; then
       echo "the tests did not finish within $minutes min; these started and did not end:" >&2
       sed -n 's/^◇ Test \("[^"]*"\) started\.$/\1/p' "$results" | sort > "$results.started"
       sed -n 's/^\(✔\|✘\|➜\) Test \("[^"]*"\) \(with [0-9]* test cases \)\{0,1\}\(passed\|failed\|skipped\).*/\2/p' "$results" | sort > "$results.ended"
