@@ -159,7 +159,17 @@ private struct Pulse {
                sourceLocation: SourceLocation = #_sourceLocation) -> String {
         // A stroke rings on with ripples of its own; the next one rises from near silence (>40 dB below its
         // peak even at 214 ms), so a rise of 20 dB and a refractory of 150 ms tell strokes from ripples.
-        let onsets = AudioAnalysis.onsets(samples, sampleRate: sampleRate, riseDecibels: 20, refractory: 0.15)
+        let strokes = AudioAnalysis.onsets(samples, sampleRate: sampleRate, riseDecibels: 20, refractory: 0.15)
+        // Each stroke is then timed where its waveform first reaches a fifth of its peak: the same point of
+        // the same sound every time, whatever the previous stroke's tail (an energy rise's foot is found
+        // earlier from silence than from a tail, which biased the first stroke by about 2 ms).
+        let onsets = strokes.map { rough -> Double in
+            let start = max(0, Int((rough - 0.005) * sampleRate)), end = min(samples.count, Int((rough + 0.03) * sampleRate))
+            guard start < end else { return rough }
+            let peak = samples[start..<end].reduce(0) { max($0, abs($1)) }
+            let first = samples[start..<end].firstIndex { abs($0) >= 0.2 * peak } ?? start
+            return Double(first) / sampleRate
+        }
         #expect(onsets.count == notes, "\(context): \(onsets.count) onsets heard for \(notes) notes", sourceLocation: sourceLocation)
         guard let first = onsets.first else { return "\(context): nothing heard" }
         let errors = onsets.enumerated().map { (($0.element - first) * 1000) - Double($0.offset) * interval }
