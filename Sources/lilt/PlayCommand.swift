@@ -38,10 +38,7 @@ struct Play: ParsableCommand {
         let request = audioFile.map { AudioDriverRequest.rawFile(URL(fileURLWithPath: $0)) }
             ?? AudioDriverRequest(option: audioDriver)
         let buffering = try latency.map { milliseconds throws(AudioError) in
-            guard milliseconds >= 5, milliseconds <= 2000 else {
-                throw AudioError.invalidArgument("--latency must be 5–2000 ms (got \(milliseconds))")
-            }
-            return AudioBuffering(milliseconds: milliseconds, sampleRate: synth.sampleRate)
+            try AudioBuffering(latencyOption: milliseconds, sampleRate: synth.sampleRate)
         } ?? .playback
         let output = try FluidSynthOutput(synth: synth, request: request, buffering: buffering)
         if let notice = output.notice { printError("note: " + notice) }

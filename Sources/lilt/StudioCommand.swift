@@ -116,8 +116,7 @@ struct StudioCommand: ParsableCommand {
             let audition = try? Synth(soundFont: font)
             var buffering = AudioBuffering.playback
             if let latency {
-                guard latency >= 5, latency <= 2000 else { throw AudioError.invalidArgument("--latency must be 5–2000 ms (got \(latency))") }
-                buffering = AudioBuffering(milliseconds: latency, sampleRate: synth.sampleRate)
+                buffering = try AudioBuffering(latencyOption: latency, sampleRate: synth.sampleRate)
             }
             let output = try FluidSynthOutput(synth: synth, request: request, buffering: buffering, audition: audition)
             if let notice = output.notice { notices.append(notice) }

@@ -25,6 +25,14 @@ public struct AudioBuffering: Sendable, Equatable, Codable, CustomStringConverti
     }
 
     /// For live playback: keeps time on a busy machine.
+    /// The buffer a `--latency MS` option asks for (5–2000 ms).
+    public init(latencyOption milliseconds: Double, sampleRate: Double) throws(AudioError) {
+        guard milliseconds >= 5, milliseconds <= 2000 else {
+            throw AudioError.invalidArgument("--latency must be 5–2000 ms (got \(milliseconds))")
+        }
+        self.init(milliseconds: milliseconds, sampleRate: sampleRate)
+    }
+
     public static let playback = AudioBuffering(periodSize: 1024, periods: 4)
     /// For notes played as they are typed: sounds within about 25 ms.
     public static let audition = AudioBuffering(periodSize: 256, periods: 4)

@@ -144,7 +144,7 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
             // JACK's settings exist only when FluidSynth has the JACK driver.
             if available.contains("jack") {
                 // Named so that a patchbay (and a test) tells playback from typed notes.
-                for (one, id) in [(synth, "lilt"), (audition, "lilt-typed")] {
+                for (one, id) in [(synth, MIDIPorts.jackPlaybackClient), (audition, MIDIPorts.jackTypedClient)] {
                     guard let one else { continue }
                     try fluidSet(one.settings, "audio.jack.autoconnect", Int32(1))
                     try fluidSet(one.settings, "audio.jack.id", id)

@@ -24,9 +24,13 @@ public struct MIDIPort: Sendable, Hashable, CustomStringConvertible {
 
 /// The MIDI sources there are now. Lilt's own ports are left out.
 public enum MIDIPorts {
-    /// The client names Lilt's MIDI input takes: JACK's, and the ALSA sequencer's (FluidSynth wraps it
-    /// as "FLUID Synth (lilt)").
+    /// Lilt's JACK clients: playback, typed notes (which the MIDI port joins when it is there), and the
+    /// MIDI input's own when it is not. Their names are how a patchbay, a test and these lists tell them.
+    static let jackPlaybackClient = "lilt"
+    static let jackTypedClient = "lilt-typed"
     static let jackClient = "lilt-midi"
+    static let ownJackClients = [jackPlaybackClient, jackTypedClient, jackClient]
+    /// The ALSA sequencer id of Lilt's MIDI input (FluidSynth names the client "FLUID Synth (lilt)").
     static let alsaID = "lilt"
 
     /// JACK's MIDI sources when a JACK server runs, then the ALSA sequencer's when it exists.
@@ -67,7 +71,7 @@ public enum MIDIPorts {
         var index = 0
         while let name = names[index] {
             let address = String(cString: name)
-            if !["lilt", "lilt-typed", jackClient].contains(where: { address.hasPrefix($0 + ":") }) { ports.append(MIDIPort(system: .jack, address: address, name: address)) }
+            if !ownJackClients.contains(where: { address.hasPrefix($0 + ":") }) { ports.append(MIDIPort(system: .jack, address: address, name: address)) }
             index += 1
         }
         return ports
@@ -76,7 +80,8 @@ public enum MIDIPorts {
     /// Lilt's JACK MIDI input port. FluidSynth names it midi_00, on the JACK client this process already
     /// has when there is one (the audio driver's) and on "lilt-midi" otherwise.
     static func jackOwnInput(_ client: OpaquePointer) -> String? {
-        guard let names = jack_get_ports(client, "^lilt(-typed|-midi)?:midi_", JACK_DEFAULT_MIDI_TYPE,
+        let pattern = "^(" + ownJackClients.joined(separator: "|") + "):midi_"
+        guard let names = jack_get_ports(client, pattern, JACK_DEFAULT_MIDI_TYPE,
                                          lilt_jack_port_is_input) else { return nil }
         defer { jack_free(names) }
         return names[0].map { String(cString: $0) }
@@ -87,39 +92,45 @@ public enum MIDIPorts {
         return alsaSources(procText: text)
     }
 
-    /// The readable, subscribable ports in the kernel's list of sequencer clients
-    /// (`Client  20 : "USB Keyboard" [Kernel]` then `  Port   0 : "USB Keyboard MIDI 1" (R-e-)`), except
-    /// the system client's (timer, announcements) and Lilt's own.
-    static func alsaSources(procText: String) -> [MIDIPort] {
-        var ports: [MIDIPort] = []
+    /// One port of the kernel's list of sequencer clients, with its client.
+    struct SequencerPort {
+        var client: Int, clientName: String, port: Int, name: String
+        /// Readable and open to subscription (`R` first among its flags).
+        var isSource: Bool
+        var isLilts: Bool { clientName.contains("(\(alsaID))") }
+    }
+
+    /// The ports in the kernel's list (`Client  20 : "USB Keyboard" [Kernel]`, then
+    /// `  Port   0 : "USB Keyboard MIDI 1" (R-e-)` under it).
+    static func sequencerPorts(procText: String) -> [SequencerPort] {
+        var ports: [SequencerPort] = []
         var client: (number: Int, name: String)?
         for line in procText.split(separator: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("Client "), let parsed = numberedName(trimmed.dropFirst("Client ".count)) {
-                client = parsed
-            } else if trimmed.hasPrefix("Port "), let client, client.number != 0,
-                      !client.name.contains("(\(alsaID))"), let port = numberedName(trimmed.dropFirst("Port ".count)),
-                      let flags = trimmed.split(separator: "(").last, flags.first == "R" {
-                ports.append(MIDIPort(system: .alsa, address: "\(client.number):\(port.number)",
-                                      name: client.name == port.name ? port.name : "\(client.name): \(port.name)"))
+            if trimmed.hasPrefix("Client ") {
+                client = numberedName(trimmed.dropFirst("Client ".count))
+            } else if trimmed.hasPrefix("Port "), let client, let port = numberedName(trimmed.dropFirst("Port ".count)) {
+                let flags = trimmed.split(separator: "(").last
+                ports.append(SequencerPort(client: client.number, clientName: client.name, port: port.number,
+                                           name: port.name, isSource: flags?.first == "R"))
             }
         }
         return ports
     }
 
+    /// The sources among them, except the system client's (timer, announcements) and Lilt's own.
+    static func alsaSources(procText: String) -> [MIDIPort] {
+        sequencerPorts(procText: procText).filter { $0.isSource && $0.client != 0 && !$0.isLilts }.map {
+            MIDIPort(system: .alsa, address: "\($0.client):\($0.port)",
+                     name: $0.clientName == $0.name ? $0.name : "\($0.clientName): \($0.name)")
+        }
+    }
+
     /// The ALSA sequencer port FluidSynth opened for Lilt's input, when it is there.
     static func alsaOwnPort() -> (client: Int, port: Int)? {
-        guard let text = try? String(contentsOfFile: "/proc/asound/seq/clients", encoding: .utf8) else { return nil }
-        var client: Int?
-        for line in text.split(separator: "\n") {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("Client "), let parsed = numberedName(trimmed.dropFirst("Client ".count)) {
-                client = parsed.name.contains("(\(alsaID))") ? parsed.number : nil
-            } else if trimmed.hasPrefix("Port "), let client, let port = numberedName(trimmed.dropFirst("Port ".count)) {
-                return (client, port.number)
-            }
-        }
-        return nil
+        guard let text = try? String(contentsOfFile: "/proc/asound/seq/clients", encoding: .utf8),
+              let own = sequencerPorts(procText: text).first(where: \.isLilts) else { return nil }
+        return (own.client, own.port)
     }
 
     /// `  20 : "Name" …` → (20, Name).

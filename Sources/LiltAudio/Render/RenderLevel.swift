@@ -26,7 +26,7 @@ public struct LeveledAudio: Sendable, Equatable {
     public var clipped: Int
 
     /// The peak in dBFS after leveling (−∞ for silence).
-    public var peakDecibels: Double { 20 * log10(Double(audio.peak)) }
+    public var peakDecibels: Double { audio.peakDecibels }
 }
 
 extension RenderedAudio {
@@ -38,8 +38,7 @@ extension RenderedAudio {
         let decibels: Double
         switch level {
         case .normalized(let target):
-            let peak = self.peak
-            decibels = peak > 0 ? target - 20 * log10(Double(peak)) : 0
+            decibels = peak > 0 ? target - peakDecibels : 0
         case .gain(let gain):
             decibels = gain
         }
