@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "LiltAudioTests", dependencies: ["LiltAudio", "LiltMusic"]),
         .testTarget(name: "LiltTerminalTests", dependencies: ["LiltTerminal"]),
         .testTarget(name: "LiltComposeTests", dependencies: ["LiltCompose", "LiltMusic", "LiltNN"]),
-        .testTarget(name: "LiltCommandTests", dependencies: ["lilt", "LiltNN", "LiltAudio"]),
+        .testTarget(name: "LiltCommandTests", dependencies: ["lilt", "LiltNN", "LiltAudio", "CJack"]),
         .testTarget(name: "LiltStudioTests",
                     dependencies: ["LiltStudio", "LiltTerminal", "LiltCompose", "LiltMusic", "LiltNN", "LiltAudio"]),
     ],
