@@ -73,14 +73,9 @@ struct GenerateCommand: ParsableCommand {
         if let chords {
             let meter = try meter.map(Self.parseMeter) ?? seed.meter ?? Meter(4, 4)
             let (symbols, name, fileMeter) = try Self.readChords(chords, meter: meter)
-            // After a seed the chords move with it, so that both are in the model's key alike.
-            let plan = try GivenChords(symbols, model: music, name: name, shift: seed.tokens.isEmpty ? nil : seed.shift)
+            let plan = try GivenChords.following(&seed, chords: symbols, model: music, name: name)
             given = plan
             seed.meter = fileMeter ?? meter
-            if seed.tokens.isEmpty {
-                seed.shift = plan.shift
-                seed.key = plan.key
-            }
             controls.length = .steps(plan.steps)
             controls.stopAtEnd = false
         }

@@ -25,27 +25,27 @@ func rollNotes() {
     var canvas = Canvas(width: 60, height: 12)
     PianoRollView.draw(threeNotes(), in: rollRect, on: &canvas)
     let gutter = StudioLayout.gutter
-    // Row 0 is the ruler; G4 (67) is row 1, so C4 (60) is row 8, D4 row 6, E4 row 4.
-    #expect(canvas.row(text: 8).hasPrefix("C4   ███▊"))
-    #expect(canvas[gutter, 8].style.foreground == .cyan)
-    #expect(canvas.row(text: 6).dropFirst(gutter + 4).hasPrefix("███▊"))
-    #expect(canvas[gutter + 4, 6].style.foreground == .brightMagenta)
-    #expect(canvas[gutter + 8, 4].style.foreground == .green)
-    #expect(canvas[gutter + 8, 4].character == "█")
+    // Row 0 is the ruler, row 1 the chord lane; G4 (67) is row 2, so C4 (60) is row 9, D4 row 7, E4 row 5.
+    #expect(canvas.row(text: 9).hasPrefix("C4   ███▊"))
+    #expect(canvas[gutter, 9].style.foreground == .cyan)
+    #expect(canvas.row(text: 7).dropFirst(gutter + 4).hasPrefix("███▊"))
+    #expect(canvas[gutter + 4, 7].style.foreground == .brightMagenta)
+    #expect(canvas[gutter + 8, 5].style.foreground == .green)
+    #expect(canvas[gutter + 8, 5].character == "█")
     // Nothing else on those rows inside the first bar.
-    #expect(canvas[gutter + 4, 8].character != "█")
+    #expect(canvas[gutter + 4, 9].character != "█")
     // Labels; black keys shaded.
-    #expect(canvas.row(text: 1).hasPrefix("G4 "))
-    #expect(canvas.row(text: 2).hasPrefix("F#4"))
-    #expect(canvas[gutter + 1, 2].style.background == .black)
-    #expect(canvas[gutter + 1, 1].style.background == .default)
+    #expect(canvas.row(text: 2).hasPrefix("G4 "))
+    #expect(canvas.row(text: 3).hasPrefix("F#4"))
+    #expect(canvas[gutter + 1, 3].style.background == .black)
+    #expect(canvas[gutter + 1, 2].style.background == .default)
     // Bar numbers over bar lines, beat lines between.
     #expect(canvas.row(text: 0).dropFirst(gutter).hasPrefix("1"))
     #expect(canvas[gutter + 16, 0].character == "2")
-    #expect(canvas[gutter + 16, 3].character == "│")
-    #expect(canvas[gutter + 12, 3].character == "┊")
-    // The cursor (bar 1 beat 4, F4 = row 3) is reversed.
-    #expect(canvas[gutter + 12, 3].style.reverse)
+    #expect(canvas[gutter + 16, 4].character == "│")
+    #expect(canvas[gutter + 12, 4].character == "┊")
+    // The cursor (bar 1 beat 4, F4 = row 4) is reversed.
+    #expect(canvas[gutter + 12, 4].style.reverse)
 }
 
 @Test("the playhead column, ASCII glyphs, zoom and markers for notes outside the view")
@@ -56,9 +56,9 @@ func rollPlayheadAndMarkers() {
     PianoRollView.draw(state, in: rollRect, on: &canvas)
     let gutter = StudioLayout.gutter
     #expect(canvas[gutter + 6, 0].character == "v")
-    #expect(canvas[gutter + 6, 6].style.background == .yellow)   // D4 sounding under the playhead
-    #expect(canvas[gutter + 6, 2].character == "|")
-    #expect(canvas.row(text: 8).hasPrefix("C4   ===]"))
+    #expect(canvas[gutter + 6, 7].style.background == .yellow)   // D4 sounding under the playhead
+    #expect(canvas[gutter + 6, 3].character == "|")
+    #expect(canvas.row(text: 9).hasPrefix("C4   ===]"))
 
     state.zoom = 2
     state.topPitch = 61   // E4 and D4 above the view
@@ -67,7 +67,7 @@ func rollPlayheadAndMarkers() {
     canvas = Canvas(width: 60, height: 12)
     PianoRollView.draw(state, in: rollRect, on: &canvas)
     #expect(canvas.row(text: 0).hasPrefix("^2"))
-    #expect(canvas.row(text: 2).hasPrefix("C4   ===]"))   // the second half of C4, two cells a step
+    #expect(canvas.row(text: 3).hasPrefix("C4   ===]"))   // the second half of C4, two cells a step
 }
 
 @Test("generated notes are shaded by the probability the model gave them: colour and glyph differ by level")
@@ -86,8 +86,8 @@ func rollProbabilityShades() {
     var canvas = Canvas(width: 60, height: 16)
     PianoRollView.draw(state, in: Rect(x: 0, y: 0, width: 60, height: 16), on: &canvas)
     let gutter = StudioLayout.gutter
-    // The first cell of each note: row 1 is C5 (72), so pitch p is row 1 + 72 − p; note i starts 4 i cells in.
-    let cells = probabilities.indices.map { canvas[gutter + 4 * $0, 1 + 72 - (60 + 2 * $0)] }
+    // The first cell of each note: row 2 is C5 (72), so pitch p is row 2 + 72 − p; note i starts 4 i cells in.
+    let cells = probabilities.indices.map { canvas[gutter + 4 * $0, 2 + 72 - (60 + 2 * $0)] }
     let styles = cells.map(\.style), glyphs = cells.map(\.character)
     #expect(Set(styles.prefix(4)).count == 4, "\(styles)")
     #expect(glyphs.prefix(4) == ["█", "▓", "▒", "░"])
@@ -98,7 +98,7 @@ func rollProbabilityShades() {
     // Without a probability: the plain generated colour, a full body.
     #expect(styles[4] == Palette.generated && glyphs[4] == "█")
     // The note ends keep their end glyph.
-    #expect(canvas[gutter + 3, 1 + 72 - 60].character == "▊")
+    #expect(canvas[gutter + 3, 2 + 72 - 60].character == "▊")
     // Two generated notes with different probabilities in one level share the shade; across levels they differ.
     #expect(Palette.style(for: SessionNote(pitch: 60, onset: 0, duration: 1, origin: .generated, probability: 0.7))
             == Palette.style(for: SessionNote(pitch: 60, onset: 0, duration: 1, origin: .generated, probability: 0.95)))
@@ -209,16 +209,16 @@ func predictionGhosts() {
     var canvas = Canvas(width: 60, height: 12)
     PianoRollView.draw(state, in: rollRect, on: &canvas)
     let x = StudioLayout.gutter + 12   // the cursor's step, 3 quarter notes in
-    // G4 (row 1) at 0.7: the darkest shade; E4 (row 4) at 0.15: the second; D4 (row 6) at 0.01: nothing.
-    #expect(canvas[x, 1].character == "█")
-    #expect(canvas[x, 1].style.foreground == Palette.prediction.foreground)
-    #expect(canvas[x, 4].character == "▒")
-    #expect(canvas[x, 6].character != "▒" && canvas[x, 6].character != "░")
+    // G4 (row 2) at 0.7: the darkest shade; E4 (row 5) at 0.15: the second; D4 (row 7) at 0.01: nothing.
+    #expect(canvas[x, 2].character == "█")
+    #expect(canvas[x, 2].style.foreground == Palette.prediction.foreground)
+    #expect(canvas[x, 5].character == "▒")
+    #expect(canvas[x, 7].character != "▒" && canvas[x, 7].character != "░")
     // Off: nothing is drawn there.
     state.predictions.isShown = false
     var plain = Canvas(width: 60, height: 12)
     PianoRollView.draw(state, in: rollRect, on: &plain)
-    #expect(plain[x, 1].character != "█")
+    #expect(plain[x, 2].character != "█")
 }
 
 @Test("the roll marks the pitches outside the model's range")
@@ -229,9 +229,9 @@ func modelRangeInRoll() {
     state.modelPitchRange = 60...64
     var canvas = Canvas(width: 60, height: 12)
     PianoRollView.draw(state, in: Rect(x: 0, y: 0, width: 60, height: 12), on: &canvas)
-    // Row 1 is G4 (67, outside), row 4 is E4 (64, inside).
-    #expect(canvas.row(text: 1).hasPrefix("G4  ╎"))
-    #expect(canvas[0, 1].style.dim)
-    #expect(canvas.row(text: 4).hasPrefix("E4   "))
-    #expect(!canvas[0, 4].style.dim)
+    // Row 2 is G4 (67, outside), row 5 is E4 (64, inside).
+    #expect(canvas.row(text: 2).hasPrefix("G4  ╎"))
+    #expect(canvas[0, 2].style.dim)
+    #expect(canvas.row(text: 5).hasPrefix("E4   "))
+    #expect(!canvas[0, 5].style.dim)
 }

@@ -43,6 +43,18 @@ public struct GivenChords: Sendable, Equatable {
         self.shift = shift
     }
 
+    /// `chords` to write a melody over after `seed`: after a seed's notes the chords move with it, so that
+    /// both are in the model's key alike; without any, the seed takes the chords' key and shift.
+    public static func following(_ seed: inout Seed, chords: [ChordSymbol], model: MusicModel,
+                                 name: String) throws(ComposeError) -> GivenChords {
+        let plan = try GivenChords(chords, model: model, name: name, shift: seed.tokens.isEmpty ? nil : seed.shift)
+        if seed.tokens.isEmpty {
+            seed.shift = plan.shift
+            seed.key = plan.key
+        }
+        return plan
+    }
+
     /// The chord's token in `vocabulary`, else the triad on its root (major or minor by its third).
     static func index(of chord: ChordToken, in vocabulary: Vocabulary) -> Int? {
         if let index = vocabulary.index(of: .chord(chord)) { return index }

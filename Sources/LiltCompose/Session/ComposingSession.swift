@@ -119,6 +119,31 @@ public struct SessionTake: Hashable, Sendable, Codable {
     }
 }
 
+/// A chord as a session file holds it: the symbol as a lead sheet writes it, and where it sounds.
+struct SessionChord: Codable {
+    var symbol: String
+    var onset: QuarterLength
+    var duration: QuarterLength
+
+    init(_ chord: ChordSymbol) {
+        symbol = chord.symbol
+        onset = chord.onset
+        duration = chord.duration
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        symbol = try container.decode(String.self, forKey: .symbol)
+        onset = try container.decode(QuarterLength.self, forKey: .onset)
+        duration = try container.decode(QuarterLength.self, forKey: .duration)
+        guard ChordSymbol(symbol) != nil else {
+            throw DecodingError.dataCorruptedError(forKey: .symbol, in: container, debugDescription: "'\(symbol)' is not a chord symbol")
+        }
+    }
+
+    var chord: ChordSymbol { ChordSymbol(symbol, onset: onset, duration: duration)! }
+}
+
 /// A composing session: the document the studio edits. Saved as JSON (`.lilt`); reopened exactly.
 ///
 /// The melody is monophonic: notes are kept sorted by onset and never overlap; silence between notes is a
@@ -133,6 +158,8 @@ public struct ComposingSession: Hashable, Sendable, Codable {
     public var key: Key?
     /// The melody, sorted by onset, never overlapping.
     public private(set) var notes: [SessionNote]
+    /// The chord symbols over the melody, sorted by onset, never overlapping (a gap is no chord).
+    public internal(set) var chords: [ChordSymbol]
     /// The edit cursor: a time in quarter notes and a pitch (MIDI number).
     public var cursor: QuarterLength
     public var cursorPitch: Int
@@ -153,6 +180,7 @@ public struct ComposingSession: Hashable, Sendable, Codable {
         self.meter = meter
         self.key = key
         self.notes = []
+        chords = []
         cursor = .zero
         cursorPitch = 60
         lockedBars = []
@@ -160,6 +188,48 @@ public struct ComposingSession: Hashable, Sendable, Codable {
         keptTake = nil
         self.controls = controls
         for note in notes { insert(note) }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case format, title, meter, key, notes, chords, cursor, cursorPitch, lockedBars, takes, keptTake, controls, model, corpus
+    }
+
+    /// Reads sessions saved before there were chords too (no `chords`: none).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(Int.self, forKey: .format)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        meter = try container.decode(Meter.self, forKey: .meter)
+        key = try container.decodeIfPresent(Key.self, forKey: .key)
+        notes = try container.decode([SessionNote].self, forKey: .notes)
+        chords = try container.decodeIfPresent([SessionChord].self, forKey: .chords)?.map(\.chord) ?? []
+        cursor = try container.decode(QuarterLength.self, forKey: .cursor)
+        cursorPitch = try container.decode(Int.self, forKey: .cursorPitch)
+        lockedBars = try container.decode([Int].self, forKey: .lockedBars)
+        takes = try container.decode([SessionTake].self, forKey: .takes)
+        keptTake = try container.decodeIfPresent(Int.self, forKey: .keptTake)
+        controls = try container.decode(SessionControls.self, forKey: .controls)
+        model = try container.decodeIfPresent(String.self, forKey: .model)
+        corpus = try container.decodeIfPresent(String.self, forKey: .corpus)
+    }
+
+    /// Chords are written only when there are some, so a session without them saves as it always did.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encodeIfPresent(title, forKey: .title)
+        try container.encode(meter, forKey: .meter)
+        try container.encodeIfPresent(key, forKey: .key)
+        try container.encode(notes, forKey: .notes)
+        if !chords.isEmpty { try container.encode(chords.map(SessionChord.init), forKey: .chords) }
+        try container.encode(cursor, forKey: .cursor)
+        try container.encode(cursorPitch, forKey: .cursorPitch)
+        try container.encode(lockedBars, forKey: .lockedBars)
+        try container.encode(takes, forKey: .takes)
+        try container.encodeIfPresent(keptTake, forKey: .keptTake)
+        try container.encode(controls, forKey: .controls)
+        try container.encodeIfPresent(model, forKey: .model)
+        try container.encodeIfPresent(corpus, forKey: .corpus)
     }
 
     // MARK: Reading the melody
@@ -198,7 +268,7 @@ public struct ComposingSession: Hashable, Sendable, Codable {
             result.append(Note(pitch: Pitch(midi: note.pitch), onset: note.onset, duration: note.duration))
             time = note.end
         }
-        return Melody(title: title, key: key, meter: meter, tempo: controls.tempo, notes: result)
+        return Melody(title: title, key: key, meter: meter, tempo: controls.tempo, notes: result, chords: chords)
     }
 
     /// A session holding `melody`'s pitched notes as the seed part, with its title, meter, key and tempo.
@@ -211,6 +281,7 @@ public struct ComposingSession: Hashable, Sendable, Codable {
             guard let pitch = note.pitch, note.duration > .zero else { continue }
             insert(SessionNote(pitch: pitch.midi, onset: note.onset, duration: note.duration, origin: origin))
         }
+        for chord in melody.chords { setChord(chord) }
         if let first = notes.first { cursorPitch = first.pitch }
     }
 
@@ -254,12 +325,18 @@ public struct ComposingSession: Hashable, Sendable, Codable {
         notes.remove(at: index)
     }
 
-    /// Moves the notes starting in `range` by `semitones`, keeping them within MIDI's 0–127; they count as edited.
-    public mutating func transpose(_ range: Range<QuarterLength>, by semitones: Int) {
+    /// Moves the notes starting in `range` by `semitones`, keeping them within MIDI's 0–127; they count as
+    /// edited. With `chords`, the chords starting in `range` move too (spelled in the session's key).
+    public mutating func transpose(_ range: Range<QuarterLength>, by semitones: Int, chords: Bool = false) {
         for index in notes.indices where range.contains(notes[index].onset) {
             notes[index].pitch = min(127, max(0, notes[index].pitch + semitones))
             notes[index].origin = .edited
             notes[index].probability = nil
+        }
+        guard chords else { return }
+        let fifths = key?.fifths ?? melody.keyOrEstimate?.fifths ?? 0
+        for index in self.chords.indices where range.contains(self.chords[index].onset) {
+            self.chords[index] = self.chords[index].transposed(by: semitones, fifths: fifths)
         }
     }
 

@@ -66,6 +66,14 @@ public enum SessionFile {
                 throw .invalid(file: file, place: "notes[\(index)]", reason: "overlaps the note before it")
             }
         }
+        for (index, chord) in session.chords.enumerated() {
+            guard chord.duration > .zero, chord.onset >= .zero else {
+                throw .invalid(file: file, place: "chords[\(index)]", reason: "the onset must be 0 or more and the duration above 0")
+            }
+            if index > 0, session.chords[index - 1].end > chord.onset {
+                throw .invalid(file: file, place: "chords[\(index)]", reason: "overlaps the chord before it")
+            }
+        }
         return session
     }
 

@@ -8,6 +8,8 @@ public enum Command: Equatable, Sendable {
     case enterPlayMode, leaveMode, pianoKey(Int), rest, insertAtCursor, deleteAtCursor, deleteBackward
     case toggleSelection, transpose(Int), duration(Int), durationStep(Int), toggleDot, octave(Int), toggleLock
     case undo, redo, toggleRecording
+    // Chords
+    case chordEntry, deleteChord, harmonize
     // Controls
     case focusSlider(Int), adjustSlider(Int)
     // With the model

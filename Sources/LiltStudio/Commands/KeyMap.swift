@@ -63,7 +63,7 @@ public struct KeyMap: Sendable {
         func char(_ c: Character) -> Key { .character(c) }
         let transport = "Transport", move = "Move and view", edit = "Compose", controls = "Controls",
             file = "File and app", piano = "Play mode (i)", training = "Training",
-            model = "With the model"
+            model = "With the model", chords = "Chords"
 
         add(char(" "), .both, .playPause, transport, "play / pause from the cursor")
         add(.escape, .normal, .stop, transport, "stop (playhead to the start)")
@@ -82,8 +82,10 @@ public struct KeyMap: Sendable {
         add(.up, .both, .movePitch(1), move, "cursor pitch up / down")
         add(char("j"), .normal, .movePitch(-1), move, "cursor pitch up / down")
         add(.down, .both, .movePitch(-1), move, "cursor pitch up / down")
-        add(char("H"), .normal, .moveBars(-1), move, "cursor one bar back / on")
-        add(char("L"), .normal, .moveBars(1), move, "cursor one bar back / on")
+        add(char("B"), .normal, .moveBars(-1), move, "cursor one bar back / on")
+        add(char("W"), .normal, .moveBars(1), move, "cursor one bar back / on")
+        add(.pageUp, .both, .moveBars(-1), move, "cursor one bar back / on")
+        add(.pageDown, .both, .moveBars(1), move, "cursor one bar back / on")
         add(.home, .both, .home, move, "cursor to the start / the end")
         add(.end, .both, .end, move, "cursor to the start / the end")
         add(char("z"), .normal, .zoom(1), move, "zoom in / out")
@@ -127,6 +129,10 @@ public struct KeyMap: Sendable {
         add(char("m"), .normal, .toggleLive, model, "live mode: endless, on/off")
         add(char("p"), .normal, .togglePredictions, model, "the model's next-step odds")
         add(.enter, .normal, .insertAtCursor, model, "keep the variation (browsing)")
+
+        add(char("C"), .normal, .chordEntry, chords, "a chord at the cursor (:chord)")
+        add(char("X"), .normal, .deleteChord, chords, "delete chord (or selection's)")
+        add(char("H"), .normal, .harmonize, chords, "harmonize the unlocked bars")
 
         add(char("t"), .normal, .trainStartPause, training, "train: start / pause / resume")
         add(char("S"), .normal, .previewSample, training, "preview the epoch sample")

@@ -1,4 +1,5 @@
 import Foundation
+import LiltCompose
 import LiltMusic
 
 /// A command typed on the `:` line.
@@ -23,6 +24,9 @@ public enum LineCommand: Equatable, Sendable {
     case midi(String)
     /// Call and response on or off.
     case respond
+    /// A chord at the cursor (`G7`) or a chart from the cursor's bar (`| D | G A7 |`).
+    case chord(String)
+    case harmonize(ChordChanges)
 
     /// The help overlay's lines: usage and summary of each command, in the table's order.
     public static var summaries: [(String, String)] { table.flatMap(\.help) }
@@ -115,6 +119,17 @@ extension LineCommand {
         LineCommandSpec(names: ["midi"], usage: ":midi", summary: "list MIDI inputs",
                         more: [(":midi N|NAME|all|off", "play from a MIDI keyboard")]) { .midi($0.text) },
         LineCommandSpec(names: ["respond"], usage: ":respond", summary: "call and response on / off") { _ in .respond },
+        LineCommandSpec(names: ["chord", "chords"], usage: ":chord G7", summary: "a chord at the cursor (C)",
+                        more: [(":chord | D | G A7 |", "chords bar by bar")]) {
+            .chord(try $0.need("a chord symbol like G7, or bars like | D | G A7 |"))
+        },
+        LineCommandSpec(names: ["harmonize", "harm"], usage: ":harm bar|half|beat",
+                        summary: "chords for unlocked bars") { argument in
+            guard let changes = argument.text.isEmpty ? .half : ChordChanges(rawValue: argument.text) else {
+                throw LineCommandError(description: ":harmonize takes bar, half or beat (how often the chord may change)")
+            }
+            return .harmonize(changes)
+        },
     ]
 
     /// Reads a `:` command line (without the colon).

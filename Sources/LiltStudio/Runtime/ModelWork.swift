@@ -24,8 +24,18 @@ enum ModelWork {
         let started = clock.now
         var result = GenerationResult(request: request)
         do {
-            let seed = try Seed(melody: request.seed, for: model, name: "the notes before the cursor")
-            let takes = try Composer.generate(model: model, seed: seed, controls: request.controls)
+            var seed = try Seed(melody: request.seed, for: model, name: "the notes before the cursor")
+            var given: GivenChords?
+            if model.encoding.chords, !request.chords.isEmpty {
+                // Over the chord lane: its chords from the cursor on, as the part to write sees them.
+                let chords = request.chords.map { chord in
+                    var moved = chord
+                    moved.onset = chord.onset - request.start
+                    return moved
+                }
+                given = try GivenChords.following(&seed, chords: chords, model: model, name: "the chord lane")
+            }
+            let takes = try Composer.generate(model: model, seed: seed, controls: request.controls, givenChords: given)
             result.takes = takes.map { take in
                 take.melody.notes.compactMap { note in
                     guard let pitch = note.pitch, note.onset >= request.start, note.duration > .zero else { return nil }
@@ -33,7 +43,33 @@ enum ModelWork {
                                        probability: take.probability(ofNoteAt: note.onset))
                 }
             }
+            result.chords = takes.map { take in
+                take.melody.chords.compactMap { chord in
+                    guard chord.end > request.start, chord.duration > .zero else { return nil }
+                    var cut = chord
+                    if cut.onset < request.start {
+                        cut.onset = request.start
+                        cut.duration = chord.end - request.start
+                    }
+                    return cut
+                }
+            }
             result.provenance = takes.map(\.provenanceJSON)
+        } catch {
+            result.error = "\(error)"
+        }
+        result.milliseconds = (clock.now - started).milliseconds
+        return result
+    }
+
+    /// Chords for `request`'s melody, chosen by the model (a lead-sheet one) with a beam search.
+    static func harmonize(_ request: HarmonizationRequest, model: MusicModel) -> HarmonizationResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var result = HarmonizationResult(request: request)
+        do {
+            result.chords = try Harmonizer(model: model).harmonize(request.melody, changes: request.changes,
+                                                                   name: "the melody").melody.chords
         } catch {
             result.error = "\(error)"
         }

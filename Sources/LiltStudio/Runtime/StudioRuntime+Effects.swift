@@ -25,6 +25,9 @@ extension StudioRuntime {
         case .generate(let request, let model):
             inbox.started()
             work.run(on: .model) { inbox.finished(.generated(ModelWork.generate(request, model: model.model))) }
+        case .harmonize(let request, let model):
+            inbox.started()
+            work.run(on: .model) { inbox.finished(.harmonized(ModelWork.harmonize(request, model: model.model))) }
         case .predict(let key, let seed, let model):
             inbox.started()
             work.run(on: .model) { inbox.finished(.predicted(key, ModelWork.predict(after: seed, model: model.model))) }

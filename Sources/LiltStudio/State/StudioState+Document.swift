@@ -40,6 +40,9 @@ extension StudioState {
         guard isPreviewing, variations.indices.contains(variationIndex) else { return session }
         var preview = session
         preview.replace(from: variationStart, with: variations[variationIndex])
+        if variationChords.indices.contains(variationIndex), !variationChords[variationIndex].isEmpty {
+            preview.replaceChords(from: variationStart, with: variationChords[variationIndex])
+        }
         return preview
     }
 

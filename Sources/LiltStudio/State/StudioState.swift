@@ -72,6 +72,8 @@ public struct StudioState: Sendable {
     public var generation = GenerationState()
     /// Variations from `g`, shown in place of the unlocked part from `variationStart` until one is kept.
     public var variations: [[SessionNote]] = []
+    /// Per variation, the chords a lead-sheet model wrote with it (empty: none, or written over the lane).
+    public var variationChords: [[ChordSymbol]] = []
     public var variationProvenance: [String] = []
     public var variationIndex = 0
     public var variationStart = QuarterLength.zero

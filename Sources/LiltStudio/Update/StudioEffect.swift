@@ -16,6 +16,7 @@ public enum StudioEffect: Sendable, Equatable {
 
     case loadModel(URL, quiet: Bool)
     case generate(GenerationRequest, LoadedModel)
+    case harmonize(HarmonizationRequest, LoadedModel)
     /// The model's odds for the step after `seed`, for `key`.
     case predict(PredictionKey, seed: Melody, LoadedModel)
 

@@ -25,6 +25,7 @@ public enum StudioEvent: Sendable {
     case modelLoaded(LoadedModel, quiet: Bool)
     case modelFailed(String)
     case generated(GenerationResult)
+    case harmonized(HarmonizationResult)
     /// The prediction asked for at `key`, or why there is none.
     case predicted(PredictionKey, Result<NextStepPrediction, GenerationProblem>)
     /// Live notes that ended since the last report, and the note still held (so far).
@@ -94,6 +95,9 @@ public struct GenerationRequest: Sendable, Equatable {
     public var seed: Melody
     public var controls: GenerationControls
     public var revision: Int
+    /// The chord lane's chords over the part to write (from `start`, where they sound): with a lead-sheet
+    /// model the melody is written over them; empty, such a model writes chords too.
+    public var chords: [ChordSymbol] = []
     /// Asked again after a slider moved.
     public var isRegeneration = false
 }
@@ -102,6 +106,8 @@ public struct GenerationRequest: Sendable, Equatable {
 public struct GenerationResult: Sendable {
     public var request: GenerationRequest
     public var takes: [[SessionNote]] = []
+    /// Per take, its chords from `start` on (a lead-sheet model's; empty for a melody model).
+    public var chords: [[ChordSymbol]] = []
     public var provenance: [String] = []
     public var milliseconds = 0.0
     public var error: String?
@@ -112,4 +118,19 @@ public struct GenerationProblem: Error, CustomStringConvertible, Sendable, Equat
     public var description: String
 
     public init(description: String) { self.description = description }
+}
+
+/// `H`: chords for the melody (every change point of `changes`), to go into the unlocked bars.
+public struct HarmonizationRequest: Sendable, Equatable {
+    public var melody: Melody
+    public var changes: ChordChanges
+    public var revision: Int
+}
+
+/// The chords chosen, or why there are none.
+public struct HarmonizationResult: Sendable {
+    public var request: HarmonizationRequest
+    public var chords: [ChordSymbol] = []
+    public var milliseconds = 0.0
+    public var error: String?
 }

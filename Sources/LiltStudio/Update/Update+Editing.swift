@@ -114,8 +114,10 @@ extension StudioState {
             message = StudioMessage("no note at the cursor to transpose (v selects a range)")
             return []
         }
+        // A selection's chords move with its notes; one note leaves the chord under it alone.
+        let withChords = selection != nil
         return edit("transpose") { session in
-            session.transpose(range, by: semitones)
+            session.transpose(range, by: semitones, chords: withChords)
             session.cursorPitch = min(127, max(0, session.cursorPitch + semitones))
         }
     }

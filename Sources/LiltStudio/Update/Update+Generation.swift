@@ -38,11 +38,24 @@ extension StudioState {
         let start = session.cursor
         let variations = purpose == .variations ? max(1, session.controls.variations) : 1
         generation.latestID += 1
+        let end = start + session.barLength * QuarterLength(max(1, session.controls.bars))
         let request = GenerationRequest(id: generation.latestID, purpose: purpose, start: start,
                                         seed: session.seedMelody(before: start),
                                         controls: generationControls(variations: variations),
-                                        revision: history.revision)
+                                        revision: history.revision,
+                                        chords: chordLane(from: start, to: end))
         return send(request, to: model)
+    }
+
+    /// The chord lane's chords sounding between `start` and `end`, cut to them.
+    func chordLane(from start: QuarterLength, to end: QuarterLength) -> [ChordSymbol] {
+        session.chords.compactMap { chord in
+            guard chord.end > start, chord.onset < end else { return nil }
+            var cut = chord
+            cut.onset = max(start, chord.onset)
+            cut.duration = min(end, chord.end) - cut.onset
+            return cut
+        }
     }
 
     /// The last generation again with the sliders as they are now (same random seed), replacing its result.
@@ -85,8 +98,10 @@ extension StudioState {
         case .continuation:
             guard let notes = result.takes.first else { return [] }
             let provenance = result.provenance.first ?? "{}"
+            let chords = result.request.chords.isEmpty ? (result.chords.first ?? []) : []
             let effects = edit(result.request.isRegeneration ? "regenerate" : "continue") { session in
                 session.replace(from: start, with: notes)
+                if !chords.isEmpty { session.replaceChords(from: start, with: chords) }
                 session.takes.append(SessionTake(name: "take \(session.takes.count + 1)", notes: notes, provenance: provenance))
                 session.keptTake = session.takes.count - 1
             }
@@ -99,6 +114,8 @@ extension StudioState {
             return answerPending ? effects + playAnswer(from: start, notes: notes) : effects
         case .variations:
             variations = result.takes
+            // The model's own chords when it wrote some (over the lane's, they are the lane's).
+            variationChords = result.request.chords.isEmpty ? result.chords : []
             variationProvenance = result.provenance
             variationIndex = min(variationIndex, max(0, result.takes.count - 1))
             variationStart = start
@@ -132,12 +149,14 @@ extension StudioState {
     mutating func keepVariation() -> [StudioEffect] {
         guard variations.indices.contains(variationIndex) else { return [] }
         let notes = variations[variationIndex]
+        let chords = variationChords.indices.contains(variationIndex) ? variationChords[variationIndex] : []
         let start = variationStart
         let provenance = variationProvenance.indices.contains(variationIndex) ? variationProvenance[variationIndex] : "{}"
         let number = variationIndex + 1
         var effects = dropVariations()
         effects += edit("keep variation") { session in
             session.replace(from: start, with: notes)
+            if !chords.isEmpty { session.replaceChords(from: start, with: chords) }
             session.takes.append(SessionTake(name: "variation \(number)", notes: notes, provenance: provenance))
             session.keptTake = session.takes.count - 1
         }
@@ -147,6 +166,7 @@ extension StudioState {
 
     mutating func dropVariations() -> [StudioEffect] {
         variations = []
+        variationChords = []
         variationProvenance = []
         variationIndex = 0
         showingKept = false

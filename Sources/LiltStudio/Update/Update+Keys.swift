@@ -154,6 +154,11 @@ extension StudioState {
         case .commandLine:
             mode = .command("")
             return []
+        case .chordEntry:
+            mode = .command("chord ")
+            return []
+        case .deleteChord: return deleteChord()
+        case .harmonize: return harmonize()
         case .toggleHelp:
             showHelp.toggle()
             helpScroll = 0

@@ -31,7 +31,7 @@ extension StudioState {
             }
         case .transpose(let semitones):
             let range = selection ?? (.zero..<(session.length + Self.step))
-            let effects = edit("transpose") { $0.transpose(range, by: semitones) }
+            let effects = edit("transpose") { $0.transpose(range, by: semitones, chords: true) }
             message = StudioMessage("transposed by \(semitones) semitones")
             return effects
         case .octave(let value):
@@ -55,6 +55,8 @@ extension StudioState {
         case .corpora: return listCorpora()
         case .midi(let request): return [.midi(request)]
         case .respond: return toggleRespond()
+        case .chord(let text): return enterChords(text)
+        case .harmonize(let changes): return harmonize(changes: changes)
         }
     }
 }

@@ -26,6 +26,7 @@ extension StudioState {
             message = StudioMessage(reason, isError: true)
             effects = []
         case .generated(let result): effects = generated(result)
+        case .harmonized(let result): effects = harmonized(result)
         case .predicted(let key, let result): effects = predicted(key, result)
         case .liveNotes(let ended, let held):
             live?.notes += ended

@@ -44,9 +44,12 @@ public struct StudioLayout: Equatable, Sendable {
     /// Columns of the roll taken by the pitch labels.
     public static let gutter = 5
 
-    /// The grid of the roll (right of the labels, below the ruler).
+    /// Rows above the grid: the ruler (bar numbers) and the chord lane.
+    public static let rowsAboveGrid = 2
+
+    /// The grid of the roll (right of the labels, below the ruler and the chord lane).
     public var grid: Rect {
         let (_, right) = roll.splitLeft(Self.gutter)
-        return right.splitTop(1).1
+        return right.splitTop(Self.rowsAboveGrid).1
     }
 }

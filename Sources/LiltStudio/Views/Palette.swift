@@ -20,6 +20,11 @@ public enum Palette {
     /// The model's odds at the cursor (`p`), shaded by `probabilityLevel`; pitches below the floor are not drawn.
     public static let prediction = CellStyle(foreground: .brightWhite)
     public static let predictionFloor = 0.02
+    /// Chord symbols in the chord lane, and the one sounding at the cursor.
+    public static let chord = CellStyle(foreground: .brightYellow, bold: true)
+    public static let chordAtCursor = CellStyle(foreground: .black, background: .brightYellow, bold: true)
+    /// The rows of the tones of the chord at the cursor, over the chord's span.
+    public static let chordTone = TerminalColor.green
     public static let playhead = TerminalColor.yellow
     public static let selection = TerminalColor.blue
     public static let blackKeyRow = TerminalColor.black

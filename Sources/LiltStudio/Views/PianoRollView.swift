@@ -9,7 +9,8 @@ func gridSteps(_ position: QuarterLength) -> Int {
 }
 
 /// The piano roll: pitch rows labelled with note names (black keys shaded), time in grid steps with beat
-/// and bar lines and bar numbers, notes coloured by origin, the cursor, the selection, the playhead, and
+/// and bar lines and bar numbers, the chord lane above the grid (the tones of the chord at the cursor
+/// tinted in the rows below it), notes coloured by origin, the cursor, the selection, the playhead, and
 /// markers for notes outside the view.
 public enum PianoRollView {
     /// Draws the roll of `state` into `rect` of `canvas`.
@@ -19,7 +20,8 @@ public enum PianoRollView {
         let session = state.displayed
         let zoom = max(1, state.zoom)
         let (gutter, right) = rect.splitLeft(StudioLayout.gutter)
-        let (ruler, grid) = right.splitTop(1)
+        let (ruler, belowRuler) = right.splitTop(1)
+        let (lane, grid) = belowRuler.splitTop(StudioLayout.rowsAboveGrid - 1)
         let rows = grid.height
         let visibleSteps = (grid.width + zoom - 1) / zoom
         let firstStep = state.scrollStep
@@ -58,6 +60,21 @@ public enum PianoRollView {
                     style.foreground = Palette.playhead
                 }
                 canvas.put(character, x: x, y: grid.y + row, style: style)
+            }
+        }
+
+        // The tones of the chord at the cursor, over the chord's span.
+        let cursorChord = session.chord(at: session.cursor)
+        if let chord = cursorChord {
+            let tones = chord.pitchClasses
+            let start = max(firstStep, gridSteps(chord.onset)), end = min(firstStep + visibleSteps, gridSteps(chord.end))
+            for row in 0..<rows where tones.contains(((pitch(ofRow: row) % 12) + 12) % 12) {
+                for step in start..<max(start, end) {
+                    guard let x = column(ofStep: step) else { continue }
+                    for cell in x..<min(x + zoom, grid.maxX) {
+                        canvas.restyle(x: cell, y: grid.y + row) { $0.background = Palette.chordTone }
+                    }
+                }
             }
         }
 
@@ -130,14 +147,24 @@ public enum PianoRollView {
         if before > 0 { canvas.put(glyphs.before, x: grid.x, y: ruler.y, style: CellStyle(foreground: .brightYellow)) }
         if after > 0 { canvas.put(glyphs.after, x: grid.maxX - 1, y: ruler.y, style: CellStyle(foreground: .brightYellow)) }
 
-        // Gutter: pitch names, the cursor's row highlighted, markers for notes above and below.
+        drawChordLane(session, cursorChord: cursorChord, in: lane, firstStep: firstStep, zoom: zoom,
+                      stepsPerBar: stepsPerBar, glyphs: glyphs, column: column, on: &canvas)
+
+        // Gutter: pitch names (the chord's tones in its colour), the cursor's row highlighted, markers for
+        // notes above and below.
         canvas.fill(Rect(x: gutter.x, y: ruler.y, width: gutter.width, height: 1))
+        canvas.write("Chd".padding(toLength: gutter.width, withPad: " ", startingAt: 0), x: gutter.x, y: lane.y,
+                     style: CellStyle(foreground: .brightYellow))
         for row in 0..<rows {
             let midi = pitch(ofRow: row)
             let name = Pitch(midi: midi).name
             var style = Pitch(midi: midi).isBlackKey ? CellStyle(foreground: .brightBlack, background: Palette.blackKeyRow)
                                                      : CellStyle(foreground: .white)
             if midi % 12 == 0 { style.bold = true }
+            if cursorChord?.pitchClasses.contains(((midi % 12) + 12) % 12) == true {
+                style.foreground = .brightGreen
+                style.bold = true
+            }
             // Outside the model's pitches: the label dimmed and marked.
             let outside = state.modelPitchRange.map { !$0.contains(midi) } ?? false
             if outside { style = CellStyle(foreground: .brightBlack, background: style.background, dim: true) }
@@ -150,6 +177,36 @@ public enum PianoRollView {
         if below > 0 {
             canvas.write("\(glyphs.below)\(below)".padding(toLength: gutter.width - 1, withPad: " ", startingAt: 0),
                          x: gutter.x, y: grid.maxY - 1, style: CellStyle(foreground: .brightYellow))
+        }
+    }
+
+    /// The chord lane: each chord's symbol at its onset (cut where the next begins), bar lines between,
+    /// the chord at the cursor highlighted; a hint while the lane is empty.
+    private static func drawChordLane(_ session: ComposingSession, cursorChord: ChordSymbol?, in lane: Rect,
+                                      firstStep: Int, zoom: Int, stepsPerBar: Int, glyphs: Palette.Glyphs,
+                                      column: (Int) -> Int?, on canvas: inout Canvas) {
+        canvas.fill(lane, style: .plain)
+        for x in lane.x..<lane.maxX {
+            let offset = x - lane.x
+            if offset % zoom == 0, (firstStep + offset / zoom) % stepsPerBar == 0 {
+                canvas.put(glyphs.barLine, x: x, y: lane.y, style: Palette.gridLine)
+            }
+        }
+        if session.chords.isEmpty {
+            canvas.write(" no chords: C or :chord G7 enters one, H harmonizes", x: lane.x + 1, y: lane.y,
+                         style: CellStyle(foreground: .brightBlack), maxWidth: lane.width - 1)
+            return
+        }
+        let lastStep = firstStep + (lane.width + zoom - 1) / zoom
+        for (index, chord) in session.chords.enumerated() {
+            let start = gridSteps(chord.onset), end = gridSteps(chord.end)
+            guard end > firstStep, start < lastStep else { continue }
+            // A chord begun before the view shows at its left edge.
+            let x = column(max(start, firstStep)) ?? lane.x
+            let nextStart = index + 1 < session.chords.count ? gridSteps(session.chords[index + 1].onset) : lastStep
+            let room = max(1, (min(nextStart, lastStep) - max(start, firstStep)) * zoom)
+            let style = chord == cursorChord ? Palette.chordAtCursor : Palette.chord
+            canvas.write(chord.symbol, x: x, y: lane.y, style: style, maxWidth: min(room, lane.maxX - x))
         }
     }
 }

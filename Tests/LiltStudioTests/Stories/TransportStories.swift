@@ -39,7 +39,7 @@ func transportKeys() {
     var state = StudioState.given([60, 62, 64, 65, 67, 69, 71, 72])
     #expect(state.press(.escape).playerCommands == [.stop])
     #expect(state.press("!").playerCommands == [.panic, .pause])
-    _ = state.press(.home, .character("v"), .character("L"))
+    _ = state.press(.home, .character("v"), .character("W"))
     let loop = state.press("o")
     #expect(loop.playerCommands == [.load(state.session.melody, tempo: 120), .loop(0..<4.25)])
     #expect(state.message?.text == "looping bars 1-2")
