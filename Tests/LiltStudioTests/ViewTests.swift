@@ -235,3 +235,29 @@ func modelRangeInRoll() {
     #expect(canvas.row(text: 5).hasPrefix("E4   "))
     #expect(!canvas[0, 5].style.dim)
 }
+
+@Test("the chord lane shows each symbol over its onset, the chord at the cursor highlighted and its tones tinted in the rows below it")
+func chordLaneInRoll() {
+    var state = threeNotes()
+    state.session.setChord(ChordSymbol("C", onset: 0, duration: 2)!)
+    state.session.setChord(ChordSymbol("G7", onset: 2, duration: 2)!)
+    state.session.cursor = 1
+    var canvas = Canvas(width: 60, height: 12)
+    PianoRollView.draw(state, in: rollRect, on: &canvas)
+    let gutter = StudioLayout.gutter
+    // Row 1 is the lane: C at step 0, G7 at step 8 (two quarter notes in).
+    #expect(canvas.row(text: 1).hasPrefix("Chd  C"))
+    #expect(canvas.row(text: 1).dropFirst(gutter + 8).hasPrefix("G7"))
+    #expect(canvas[gutter, 1].style == Palette.chordAtCursor)
+    #expect(canvas[gutter + 8, 1].style == Palette.chord)
+    // C major's tones over its two quarter notes: G4 (row 2) and E4 (row 5) tinted, F4 (row 4) not; none after.
+    #expect(canvas[gutter + 1, 2].style.background == Palette.chordTone)
+    #expect(canvas[gutter + 6, 5].style.background == Palette.chordTone)
+    #expect(canvas[gutter + 1, 4].style.background != Palette.chordTone)
+    #expect(canvas[gutter + 9, 2].style.background != Palette.chordTone)
+    #expect(canvas[1, 2].style.foreground == .brightGreen, "the G4 label in the chord's colour")
+    // Without chords the lane says how to get some.
+    var plain = Canvas(width: 60, height: 12)
+    PianoRollView.draw(threeNotes(), in: rollRect, on: &plain)
+    #expect(plain.row(text: 1).contains("no chords"))
+}

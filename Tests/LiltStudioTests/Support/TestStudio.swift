@@ -18,9 +18,24 @@ func tinyModel() -> MusicModel {
     return MusicModel(network: network, vocabulary: vocabulary)
 }
 
-/// The small model written to a file of its own.
-func tinyModelFile() throws -> URL {
-    let model = tinyModel()
+/// A small lead-sheet model with seeded random weights: the tokens of `tinyModel` and the chords of C major's
+/// usual progressions (C Dm Em F G G7 Am, roots relative to C), so it writes and chooses chords.
+func tinyLeadSheetModel() -> MusicModel {
+    let chords: [ChordToken] = [ChordToken(root: 0, quality: .major), ChordToken(root: 2, quality: .minor),
+                                ChordToken(root: 4, quality: .minor), ChordToken(root: 5, quality: .major),
+                                ChordToken(root: 7, quality: .major), ChordToken(root: 7, quality: .dominant7),
+                                ChordToken(root: 9, quality: .minor)]
+    let vocabulary = Vocabulary([.end, .hold, .rest] + (55...79).map { TimeStepToken.note($0) }
+                                + [.noChord] + chords.map { TimeStepToken.chord($0) })
+    var generator = SeededGenerator(seed: 13)
+    var network = LSTMModel(config: LSTMConfig(vocabularySize: vocabulary.count, layers: 1, hidden: 16, dropout: 0),
+                            using: &generator)
+    network.parameters = network.parameters.map { $0 * 4 }
+    return MusicModel(network: network, vocabulary: vocabulary, encoding: EncodingParameters(chords: true))
+}
+
+/// The small model (or `model`) written to a file of its own.
+func tinyModelFile(_ model: MusicModel = tinyModel()) throws -> URL {
     let folder = try temporaryFolder("lilt-studio-model")
     let url = folder.appendingPathComponent("tiny.safetensors")
     try Checkpoint.save(model.network, metadata: MusicModel.metadata(vocabulary: model.vocabulary, encoding: model.encoding),
