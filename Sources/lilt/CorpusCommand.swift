@@ -36,6 +36,10 @@ struct CorpusCommand: ParsableCommand {
               help: "Encode the chord symbols too, a lead-sheet corpus (default: when at least half of the songs kept have chords).")
         var chords: Bool?
 
+        @Flag(inversion: .prefixedNo,
+              help: "Move songs off the step grid (triplets, odd lengths) onto it instead of leaving them out (default: in a lead-sheet corpus).")
+        var quantize: Bool?
+
         func run() throws {
             guard CorpusStore.isValidName(name) else { throw CorpusError.invalidName(name) }
             let stepLength = QuarterLength.rounded(step, toDenominator: 48)
@@ -44,7 +48,8 @@ struct CorpusCommand: ParsableCommand {
                                                 acceptableDurations: anyDuration ? nil : EncodingParameters.classicDurations,
                                                 transposes: !noTranspose)
             let importer = CorpusImporter(parameters: parameters,
-                                          options: MusicReadOptions(midi: MIDIMelodyOptions(track: track)), chords: chords)
+                                          options: MusicReadOptions(midi: MIDIMelodyOptions(track: track)), chords: chords,
+                                          quantizes: quantize)
             let progress = ProgressLine()
             let started = Date()
             let corpus = importer.importCorpus(name: name, paths: paths.map { URL(fileURLWithPath: $0) },

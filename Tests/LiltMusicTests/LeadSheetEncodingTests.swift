@@ -101,3 +101,42 @@ func leadSheetCorpusImport() throws {
     #expect(melodies.vocabulary.tokens.allSatisfy { $0.isStep })
     #expect(Array(melodies.serialized()[8..<12]) == [1, 0, 0, 0], "a melody corpus is still format 1")
 }
+
+@Test("A triplet is quantized to the nearest sixteenths: a sixteenth, an eighth and a sixteenth; a melody on the grid is left alone")
+func tripletQuantized() throws {
+    let melody = try #require(try ABCReader().read("X:1\nT:T\nM:2/4\nL:1/8\nK:C\n\"C\"(3cde f2|\"G\"g4|]\n").first)
+    let encoder = TimeStepEncoder(parameters: EncodingParameters(chords: true, quantizes: true))
+    let strict = TimeStepEncoder(parameters: EncodingParameters(chords: true))
+    #expect(strict.check(strict.prepare(melody).melody) == .durationNotAcceptable)
+    let quantized = encoder.quantized(melody)
+    #expect(quantized.notes.map(\.onset) == [0, QuarterLength(1, 4), QuarterLength(3, 4), 1, 2])
+    #expect(quantized.notes.map(\.duration) == [QuarterLength(1, 4), QuarterLength(1, 2), QuarterLength(1, 4), 1, 2])
+    #expect(quantized.chords.map(\.onset) == [0, 2])
+    #expect(encoder.check(encoder.prepare(melody).melody) == nil)
+    let onGrid = try #require(try ABCReader().read("X:1\nT:T\nM:2/4\nL:1/8\nK:C\n\"C\"cd ef|\"G\"g4|]\n").first)
+    #expect(encoder.quantized(onGrid) == onGrid)
+}
+
+@Test("A lead-sheet corpus keeps its songs with triplets, quantized and counted; a melody corpus leaves them out unless asked")
+func quantizingImport() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-quantize-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data(leadSheetABC.utf8).write(to: folder.appendingPathComponent("lead.abc"))
+    try Data("X:3\nT:Triplets\nM:2/4\nL:1/8\nK:G\n\"G\"(3GAB c2|\"D7\"d4|]\n".utf8).write(to: folder.appendingPathComponent("triplets.abc"))
+    let corpus = CorpusImporter(concurrency: 1).importCorpus(name: "lead", paths: [folder])
+    #expect(corpus.parameters.chords && corpus.parameters.quantizes)
+    #expect(corpus.songs.count == 2 && corpus.report.songsQuantized == 1 && corpus.report.skipped.isEmpty)
+    #expect(corpus.report.lines.contains { $0.contains("quantized 1") })
+    let reread = try EncodedCorpus(serialized: corpus.serialized())
+    #expect(reread == corpus && reread.parameters.quantizes)
+
+    let strict = CorpusImporter(concurrency: 1, quantizes: false).importCorpus(name: "strict", paths: [folder])
+    #expect(strict.songs.count == 1 && strict.report.skipped == ["a duration outside the acceptable set": 1])
+    #expect(!strict.parameters.quantizes && strict.report.songsQuantized == 0)
+    let melodies = CorpusImporter(concurrency: 1, chords: false).importCorpus(name: "bare", paths: [folder])
+    #expect(melodies.songs.count == 1 && !melodies.parameters.quantizes)
+    #expect(Array(melodies.serialized()[8..<12]) == [1, 0, 0, 0], "a melody corpus is still format 1")
+    let asked = CorpusImporter(concurrency: 1, chords: false, quantizes: true).importCorpus(name: "asked", paths: [folder])
+    #expect(asked.songs.count == 2 && asked.parameters.quantizes)
+}

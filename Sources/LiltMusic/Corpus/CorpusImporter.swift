@@ -11,11 +11,16 @@ public struct CorpusImporter: Sendable {
     /// false, or nil to decide from the songs — chords when at least half of the songs kept have them. In a
     /// lead-sheet corpus a song without chords is skipped (`EncodingSkipReason.noChords`).
     public var chords: Bool?
+    /// Whether songs off the grid (triplets, odd lengths) are quantized onto it instead of left out
+    /// (`EncodingParameters.quantizes`): true, false, or nil for a lead-sheet corpus only.
+    public var quantizes: Bool?
 
     public init(parameters: EncodingParameters = EncodingParameters(), options: MusicReadOptions = MusicReadOptions(),
-                concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, chords: Bool? = nil) {
+                concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, chords: Bool? = nil,
+                quantizes: Bool? = nil) {
         self.parameters = parameters
         self.chords = chords
+        self.quantizes = quantizes
         self.options = options
         self.concurrency = max(1, concurrency)
     }
@@ -72,6 +77,8 @@ public struct CorpusImporter: Sendable {
     struct FileResult: Sendable {
         /// The songs' tokens, with chord tokens when chords may be encoded and the song has chords.
         var songs: [(tokens: [TimeStepToken], song: EncodedSong, hasChords: Bool)] = []
+        /// Per song of `songs`, why it is kept only when quantized (nil: on the grid as written).
+        var quantizedFrom: [EncodingSkipReason?] = []
         var read = 0
         var skipped: [EncodingSkipReason] = []
         /// The chord symbols of the songs read.
@@ -90,20 +97,34 @@ public struct CorpusImporter: Sendable {
         }
         var chordParameters = parameters
         chordParameters.chords = chords != false
+        chordParameters.quantizes = false
         let encoder = TimeStepEncoder(parameters: chordParameters)
+        chordParameters.quantizes = true
+        let quantizer = TimeStepEncoder(parameters: chordParameters)
         for melody in melodies {
             result.read += 1
             result.chords.countChords(of: melody, file: url.path)
-            let (prepared, shift) = encoder.prepare(melody)
+            var (prepared, shift) = encoder.prepare(melody)
+            var quantizedFrom: EncodingSkipReason?
             if let reason = encoder.check(prepared) {
-                result.skipped.append(reason)
-                continue
+                // Off the grid: kept quantized if the corpus quantizes (decided once every file is read).
+                guard quantizes != false, reason == .durationNotAcceptable || reason == .offGrid else {
+                    result.skipped.append(reason)
+                    continue
+                }
+                (prepared, shift) = quantizer.prepare(melody)
+                if let other = quantizer.check(prepared) {
+                    result.skipped.append(other)
+                    continue
+                }
+                quantizedFrom = reason
             }
             let song = EncodedSong(tokens: [], title: melody.title,
                                    source: melody.source ?? SourceLocation(file: url.path),
                                    key: melody.key ?? prepared.key.map { Key(tonic: $0.tonic - shift, mode: $0.mode) },
                                    meter: melody.meter, transposition: shift)
             result.songs.append((encoder.tokens(of: prepared), song, !prepared.chords.isEmpty))
+            result.quantizedFrom.append(quantizedFrom)
         }
         return result
     }
@@ -139,6 +160,7 @@ public struct CorpusImporter: Sendable {
         var songs: [EncodedSong] = []
         var skipped: [EncodingSkipReason: Int] = [:]
         var songHasChords: [Bool] = []
+        var songQuantizedFrom: [EncodingSkipReason?] = []
         for (index, result) in results.withLock({ $0 }).enumerated() {
             guard let result else { continue }
             if let failure = result.failure {
@@ -156,17 +178,27 @@ public struct CorpusImporter: Sendable {
                 songs.append(song)
                 songHasChords.append(hasChords)
             }
+            songQuantizedFrom += result.quantizedFrom
         }
         var parameters = parameters
         let withChords = songHasChords.filter { $0 }.count
         parameters.chords = chords ?? (withChords > 0 && 2 * withChords >= songs.count)
+        parameters.quantizes = quantizes ?? parameters.chords
+        var kept = Array(songs.indices)
+        if !parameters.quantizes {
+            for reason in songQuantizedFrom.compactMap({ $0 }) { skipped[reason, default: 0] += 1 }
+            kept = kept.filter { songQuantizedFrom[$0] == nil }
+        }
         if parameters.chords {
             // A lead sheet corpus: every song has its chords.
-            let kept = songHasChords.indices.filter { songHasChords[$0] }
-            skipped[.noChords, default: 0] += songs.count - kept.count
-            tokenSongs = kept.map { tokenSongs[$0] }
-            songs = kept.map { songs[$0] }
-        } else {
+            let withTheirChords = kept.filter { songHasChords[$0] }
+            if withTheirChords.count < kept.count { skipped[.noChords, default: 0] += kept.count - withTheirChords.count }
+            kept = withTheirChords
+        }
+        report.songsQuantized = parameters.quantizes ? kept.filter { songQuantizedFrom[$0] != nil }.count : 0
+        tokenSongs = kept.map { tokenSongs[$0] }
+        songs = kept.map { songs[$0] }
+        if !parameters.chords {
             tokenSongs = tokenSongs.map { $0.filter(\.isStep) }
         }
         report.songsKept = songs.count

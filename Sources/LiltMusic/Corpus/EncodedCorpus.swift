@@ -82,8 +82,8 @@ public struct EncodedCorpus: Hashable, Sendable {
 
     static let magic = Array("LILTCORP".utf8)
     static let formatVersion: UInt32 = 1
-    /// The version of a lead-sheet corpus: a u8 `chords` (1) follows `transposes`. A melody corpus is
-    /// still written as version 1, byte for byte as before.
+    /// The version of a lead-sheet or quantized corpus: a u8 of flags follows `transposes` (1 `chords`,
+    /// 2 `quantizes`). Any other corpus is still written as version 1, byte for byte as before.
     static let leadSheetFormatVersion: UInt32 = 2
 
     /// The binary form: magic `LILTCORP`, a version, the name, parameters, vocabulary, the report (JSON),
@@ -91,11 +91,12 @@ public struct EncodedCorpus: Hashable, Sendable {
     public func serialized() -> [UInt8] {
         var w = BinaryWriter()
         w.bytes.append(contentsOf: Self.magic)
-        w.u32(parameters.chords ? Self.leadSheetFormatVersion : Self.formatVersion)
+        let flags: UInt8 = (parameters.chords ? 1 : 0) | (parameters.quantizes ? 2 : 0)
+        w.u32(flags != 0 ? Self.leadSheetFormatVersion : Self.formatVersion)
         w.string(name)
         w.i64(parameters.step.numerator); w.i64(parameters.step.denominator)
         w.u8(parameters.transposes ? 1 : 0)
-        if parameters.chords { w.u8(1) }
+        if flags != 0 { w.u8(flags) }
         if let durations = parameters.acceptableDurations {
             w.u32(UInt32(durations.count))
             for d in durations { w.i64(d.numerator); w.i64(d.denominator) }
@@ -141,7 +142,7 @@ public struct EncodedCorpus: Hashable, Sendable {
             let stepN = try r.i64(), stepD = try r.i64()
             guard stepN > 0, stepD > 0 else { throw corrupt("bad step") }
             let transposes = try r.u8() == 1
-            let chords = version == Self.leadSheetFormatVersion ? try r.u8() == 1 : false
+            let flags = version == Self.leadSheetFormatVersion ? try r.u8() : 0
             let durationCount = try r.u32()
             var durations: [QuarterLength]?
             if durationCount != UInt32.max {
@@ -155,7 +156,7 @@ public struct EncodedCorpus: Hashable, Sendable {
                 durations = list
             }
             parameters = EncodingParameters(step: QuarterLength(stepN, stepD), acceptableDurations: durations,
-                                            transposes: transposes, chords: chords)
+                                            transposes: transposes, chords: flags & 1 != 0, quantizes: flags & 2 != 0)
             let vocabularyCount = Int(try r.u32())
             guard vocabularyCount <= 65_536 else { throw corrupt("vocabulary too large") }
             var strings: [String] = []

@@ -11,6 +11,8 @@ public struct ImportReport: Hashable, Sendable, Codable {
     public var songsKept = 0
     /// Songs left out, counted by reason (`EncodingSkipReason` text).
     public var skipped: [String: Int] = [:]
+    /// Songs kept by moving them onto the grid (`EncodingParameters.quantizes`), among those kept.
+    public var songsQuantized = 0
     /// Licence notes of the collections imported, shown with the report.
     public var licenceNotes: [String] = []
     /// Chord symbols read, over all songs read (as played: a repeated section counts again).
@@ -40,7 +42,8 @@ public struct ImportReport: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case filesRead, failures, songsRead, songsKept, skipped, licenceNotes, chordsRead, songsWithChords, unreadableChords
+        case filesRead, failures, songsRead, songsKept, songsQuantized, skipped, licenceNotes, chordsRead, songsWithChords
+        case unreadableChords
     }
 
     /// Reads a report written before chords were counted too (their counts are then 0).
@@ -50,11 +53,27 @@ public struct ImportReport: Hashable, Sendable, Codable {
         failures = try container.decodeIfPresent([Failure].self, forKey: .failures) ?? []
         songsRead = try container.decodeIfPresent(Int.self, forKey: .songsRead) ?? 0
         songsKept = try container.decodeIfPresent(Int.self, forKey: .songsKept) ?? 0
+        songsQuantized = try container.decodeIfPresent(Int.self, forKey: .songsQuantized) ?? 0
         skipped = try container.decodeIfPresent([String: Int].self, forKey: .skipped) ?? [:]
         licenceNotes = try container.decodeIfPresent([String].self, forKey: .licenceNotes) ?? []
         chordsRead = try container.decodeIfPresent(Int.self, forKey: .chordsRead) ?? 0
         songsWithChords = try container.decodeIfPresent(Int.self, forKey: .songsWithChords) ?? 0
         unreadableChords = try container.decodeIfPresent([UnreadableChord].self, forKey: .unreadableChords) ?? []
+    }
+
+    /// `songsQuantized` is written only when some were, so a report without any is what it was before.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(filesRead, forKey: .filesRead)
+        try container.encode(failures, forKey: .failures)
+        try container.encode(songsRead, forKey: .songsRead)
+        try container.encode(songsKept, forKey: .songsKept)
+        if songsQuantized > 0 { try container.encode(songsQuantized, forKey: .songsQuantized) }
+        try container.encode(skipped, forKey: .skipped)
+        try container.encode(licenceNotes, forKey: .licenceNotes)
+        try container.encode(chordsRead, forKey: .chordsRead)
+        try container.encode(songsWithChords, forKey: .songsWithChords)
+        try container.encode(unreadableChords, forKey: .unreadableChords)
     }
 
     public var filesFailed: Int { failures.count }
@@ -63,6 +82,9 @@ public struct ImportReport: Hashable, Sendable, Codable {
     public var lines: [String] {
         var lines = ["files read: \(filesRead), failed: \(filesFailed)",
                      "songs read: \(songsRead), kept: \(songsKept), skipped: \(songsRead - songsKept)"]
+        if songsQuantized > 0 {
+            lines.append("  quantized \(songsQuantized): off the grid as written (triplets, odd lengths), moved to the nearest steps")
+        }
         for (reason, count) in skipped.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
             lines.append("  skipped \(count): \(reason)")
         }

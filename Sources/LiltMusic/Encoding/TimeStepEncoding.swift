@@ -75,6 +75,9 @@ public struct EncodingParameters: Hashable, Sendable {
     /// Whether the chord symbols are encoded too (a lead sheet): a chord token before the step where each
     /// chord starts, `@N` where a gap without a chord starts. Chords are transposed with the melody.
     public var chords: Bool
+    /// Whether a melody off the grid is moved onto it instead of being left out (`TimeStepEncoder.quantized`):
+    /// triplets and other tuplets land on the nearest steps. The acceptable durations then do not apply.
+    public var quantizes: Bool
 
     /// The classic set: 1/4, 1/2, 3/4, 1, 3/2, 2, 3, 4 quarter notes.
     public static let classicDurations: [QuarterLength] = [
@@ -82,11 +85,12 @@ public struct EncodingParameters: Hashable, Sendable {
     ]
 
     public init(step: QuarterLength = QuarterLength(1, 4), acceptableDurations: [QuarterLength]? = classicDurations,
-                transposes: Bool = true, chords: Bool = false) {
+                transposes: Bool = true, chords: Bool = false, quantizes: Bool = false) {
         self.step = step
         self.acceptableDurations = acceptableDurations
         self.transposes = transposes
         self.chords = chords
+        self.quantizes = quantizes
     }
 
     /// The JSON stored in checkpoints as `lilt.encoding`: kind `timestep`, or `leadsheet` with chords.
@@ -96,16 +100,17 @@ public struct EncodingParameters: Hashable, Sendable {
 }
 
 extension EncodingParameters: Codable {
-    enum CodingKeys: String, CodingKey { case step, acceptableDurations, transposes, chords }
+    enum CodingKeys: String, CodingKey { case step, acceptableDurations, transposes, chords, quantizes }
 
-    /// `chords` is written only when true, so a melody encoding's JSON is what it was before lead sheets;
-    /// it reads as false when missing.
+    /// `chords` and `quantizes` are written only when true, so a melody encoding's JSON is what it was
+    /// before them; they read as false when missing.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(step, forKey: .step)
         try container.encodeIfPresent(acceptableDurations, forKey: .acceptableDurations)
         try container.encode(transposes, forKey: .transposes)
         if chords { try container.encode(true, forKey: .chords) }
+        if quantizes { try container.encode(true, forKey: .quantizes) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -114,6 +119,7 @@ extension EncodingParameters: Codable {
         acceptableDurations = try container.decodeIfPresent([QuarterLength].self, forKey: .acceptableDurations)
         transposes = try container.decode(Bool.self, forKey: .transposes)
         chords = try container.decodeIfPresent(Bool.self, forKey: .chords) ?? false
+        quantizes = try container.decodeIfPresent(Bool.self, forKey: .quantizes) ?? false
     }
 }
 
@@ -141,6 +147,7 @@ public struct TimeStepEncoder: Sendable {
     /// The melody as it will be encoded: transposed when the parameters say so (key from the file, else
     /// estimated), with the shift applied in semitones.
     public func prepare(_ melody: Melody) -> (melody: Melody, shift: Int) {
+        let melody = parameters.quantizes ? quantized(melody) : melody
         guard parameters.transposes, let key = melody.keyOrEstimate else { return (melody, 0) }
         let shift = key.semitonesToNaturalSignature
         var moved = melody.transposed(by: shift)
@@ -148,11 +155,44 @@ public struct TimeStepEncoder: Sendable {
         return (moved, shift)
     }
 
+    /// `melody` on the step grid, as a sequencer quantizes a take: each note's onset and end rounded to
+    /// the nearest step; a note that would start where the one before it starts is dropped (the one before
+    /// keeps its time), one that would vanish lasts a step. A triplet of eighths becomes a sixteenth, an
+    /// eighth and a sixteenth. Chord onsets and ends are rounded the same way. A melody on the grid is
+    /// returned as it is.
+    public func quantized(_ melody: Melody) -> Melody {
+        let step = parameters.step
+        func nearest(_ position: QuarterLength) -> QuarterLength {
+            let steps = position / step
+            return step * QuarterLength(Int((Double(steps.numerator) / Double(steps.denominator)).rounded()))
+        }
+        let onGrid = melody.notes.allSatisfy { $0.onset.isMultiple(of: step) && $0.duration.isMultiple(of: step) }
+            && melody.chords.allSatisfy { $0.onset.isMultiple(of: step) && $0.duration.isMultiple(of: step) }
+        guard !onGrid else { return melody }
+        var result = melody
+        var notes: [Note] = []
+        for note in melody.notes where note.duration > .zero {
+            let onset = nearest(note.onset)
+            if let last = notes.last, onset <= last.onset { continue }
+            if let last = notes.last, last.end > onset { notes[notes.count - 1].duration = onset - last.onset }
+            notes.append(Note(pitch: note.pitch, onset: onset, duration: max(step, nearest(note.end) - onset),
+                              velocity: note.velocity))
+        }
+        result.notes = notes
+        result.chords = melody.chords.compactMap { chord in
+            var moved = chord
+            moved.onset = nearest(chord.onset)
+            moved.duration = nearest(chord.end) - moved.onset
+            return moved.duration > .zero ? moved : nil
+        }
+        return result
+    }
+
     /// Why the (prepared) melody cannot be encoded, or nil when it can. The acceptable durations apply to
     /// the written notes (`Note.writtenDurations`), the grid to the notes as they sound.
     public func check(_ melody: Melody) -> EncodingSkipReason? {
         if !melody.notes.contains(where: { !$0.isRest }) { return .noNotes }
-        let acceptable = parameters.acceptableDurations.map(Set.init)
+        let acceptable = parameters.quantizes ? nil : parameters.acceptableDurations.map(Set.init)
         for note in melody.notes {
             if let acceptable, !note.writtenDurations.allSatisfy(acceptable.contains) { return .durationNotAcceptable }
             if !note.duration.isMultiple(of: parameters.step) || !note.onset.isMultiple(of: parameters.step)
