@@ -76,6 +76,12 @@ func generationOverGivenChords() throws {
         #expect(take.melody.length == 12)
     }
     #expect(throws: ComposeError.self) { try GivenChords(try ChordChart.parse("| F#m7b5 |", barLength: 4), model: model, name: "chart") }
+    // Each take's provenance holds the chords it was written over: it regenerates bit for bit.
+    for take in takes {
+        #expect(take.provenance.givenChords?.count == 4)
+        let again = try Composer.regenerate(take.provenance, model: model)
+        #expect(again.tokens == take.tokens && again.melody == take.melody)
+    }
 }
 
 @Test("Harmonizing gives one chord per change point and a file that reads back")

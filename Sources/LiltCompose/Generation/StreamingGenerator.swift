@@ -266,7 +266,8 @@ public final class StreamingGenerator {
                 model: model.file?.path ?? "", modelHash: model.hash, seed: seed.source,
                 seedTokens: seed.tokens.map(\.description), transposition: seed.shift, seedKey: seed.key,
                 seedMeter: seed.meter, seedPickup: seed.pickup?.doubleValue, controls: initialControls,
-                changes: changes, variation: b)
+                changes: changes, variation: b,
+                givenChords: givenChords.map { $0.tokens.mapValues { model.vocabulary.tokens[$0].description } })
             return Take(tokens: tokens, seedLength: seed.tokens.count, endedSong: endedSong[b],
                         meanEntropy: entropySums[b] / Double(max(1, generated[b].count + (endedSong[b] ? 1 : 0))),
                         tokenProbabilities: tokenProbabilities[b], step: model.encoding.step,
@@ -296,7 +297,20 @@ public enum Composer {
         let seed = Seed(source: provenance.seed, tokens: tokens, shift: provenance.transposition, key: provenance.seedKey,
                         meter: provenance.seedMeter,
                         pickup: provenance.seedPickup.map { QuarterLength.rounded($0, toDenominator: 48) })
-        let generator = try StreamingGenerator(model: model, seed: seed, controls: provenance.controls)
+        var given: GivenChords?
+        if let recorded = provenance.givenChords {
+            var tokens: [Int: Int] = [:]
+            for (step, text) in recorded {
+                guard let token = TimeStepToken(text), let index = model.vocabulary.index(of: token) else {
+                    throw ComposeError.badSeed(seed: provenance.seed.description, reason: "given chord '\(text)' is not in the model's vocabulary")
+                }
+                tokens[step] = index
+            }
+            // Only the tokens steer the generator; the span and key are what they were near enough.
+            given = GivenChords(tokens: tokens, steps: (tokens.keys.max() ?? -1) + 1,
+                                key: provenance.seedKey ?? Key(tonic: 0, mode: .major), shift: provenance.transposition)
+        }
+        let generator = try StreamingGenerator(model: model, seed: seed, controls: provenance.controls, givenChords: given)
         var pending = provenance.changes[...]
         while !generator.isFinished {
             while let change = pending.first, change.step <= generator.step {

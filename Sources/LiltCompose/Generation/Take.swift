@@ -20,6 +20,8 @@ public struct TakeProvenance: Sendable, Codable, Equatable {
     public var changes: [ControlChange]
     /// Which variation of the batch this take is (0-based).
     public var variation: Int
+    /// The chords the melody was written over (`GivenChords`), as step → token text; nil when none were given.
+    public var givenChords: [Int: String]?
 
     /// As compact JSON (sorted keys), the form sessions store.
     public var json: String {

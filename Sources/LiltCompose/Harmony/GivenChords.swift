@@ -12,6 +12,14 @@ public struct GivenChords: Sendable, Equatable {
     public var key: Key
     public var shift: Int
 
+    /// Chords as tokens already (a take's provenance).
+    init(tokens: [Int: Int], steps: Int, key: Key, shift: Int) {
+        self.tokens = tokens
+        self.steps = steps
+        self.key = key
+        self.shift = shift
+    }
+
     /// `chords` (sounding, quarter notes from 0) for `model`, which must be a lead-sheet model. A chord
     /// the model never saw is replaced by the triad on its root when the model knows that; else an error
     /// names it. `name` says in errors where the chords came from. `shift` moves them to the model's key

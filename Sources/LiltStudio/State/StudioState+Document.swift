@@ -35,6 +35,7 @@ extension StudioState {
         if let live {
             var shown = session
             shown.replace(from: live.start, with: live.notes + (live.held.map { [$0] } ?? []))
+            shown.replaceChords(from: live.start, with: live.chords)
             return shown
         }
         guard isPreviewing, variations.indices.contains(variationIndex) else { return session }

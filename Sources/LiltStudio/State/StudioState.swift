@@ -188,6 +188,8 @@ public struct LivePart: Sendable, Equatable {
     public var notes: [SessionNote] = []
     /// The note still sounding, as long as it is written so far.
     public var held: SessionNote?
+    /// A lead-sheet model's chords, as far as written.
+    public var chords: [ChordSymbol] = []
     /// Asked to stop; its notes are on their way.
     public var isStopping = false
 }

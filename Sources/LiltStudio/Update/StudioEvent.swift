@@ -30,6 +30,8 @@ public enum StudioEvent: Sendable {
     case predicted(PredictionKey, Result<NextStepPrediction, GenerationProblem>)
     /// Live notes that ended since the last report, and the note still held (so far).
     case liveNotes(ended: [SessionNote], held: SessionNote?)
+    /// A lead-sheet model's chords in live mode so far (the last as long as written).
+    case liveChords([ChordSymbol])
     case liveFailed(String)
     /// Live mode stopped: every note it wrote has been reported; `provenance` regenerates them.
     case liveStopped(keep: Bool, provenance: String)

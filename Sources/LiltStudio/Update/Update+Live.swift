@@ -43,6 +43,7 @@ extension StudioState {
         if keep, !notes.isEmpty {
             effects += edit("live take") { session in
                 session.replace(from: part.start, with: notes)
+                if !part.chords.isEmpty { session.replaceChords(from: part.start, with: part.chords) }
                 session.takes.append(SessionTake(name: "live \(session.takes.count + 1)", notes: notes, provenance: provenance))
             }
             message = StudioMessage("live take kept: \(notes.count) notes (u takes it back)")

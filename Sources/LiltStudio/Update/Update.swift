@@ -32,6 +32,9 @@ extension StudioState {
             live?.notes += ended
             live?.held = held
             effects = []
+        case .liveChords(let chords):
+            live?.chords = chords
+            effects = []
         case .liveFailed(let reason):
             message = StudioMessage(reason, isError: true)
             effects = []
