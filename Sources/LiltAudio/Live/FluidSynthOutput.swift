@@ -240,16 +240,17 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         isAudible ? (auditionBuffering ?? buffering).milliseconds(sampleRate: synth.sampleRate) : 0
     }
 
-    public func send(_ note: NoteEvent, at time: Double) {
+    public func send(_ note: NoteEvent, at time: Double, channel: Int) {
+        let channel = Int32(clamping: channel)
         switch note {
         case .noteOn(let key, let velocity):
-            fluid_event_noteon(event, 0, Int16(clamping: key), Int16(clamping: min(max(velocity, 1), 127)))
+            fluid_event_noteon(event, channel, Int16(clamping: key), Int16(clamping: min(max(velocity, 1), 127)))
         case .noteOff(let key):
-            fluid_event_noteoff(event, 0, Int16(clamping: key))
+            fluid_event_noteoff(event, channel, Int16(clamping: key))
         }
         let tick = UInt32(clamping: Int(max(0, (time * synth.sampleRate / 1000).rounded())))
         if let error = fluidCheck("fluid_sequencer_send_at", fluid_sequencer_send_at(sequencer, event, tick, 1),
-                                  detail: "\(note) at \(time) ms") {
+                                  detail: "\(note) on channel \(channel + 1) at \(time) ms") {
             // The player thread cannot stop for this: count it, and log the 1st, 2nd, 4th, 8th… so that a
             // sequencer refusing everything does not flood the log.
             let count = failedSends.add(1, ordering: .relaxed).newValue
@@ -266,9 +267,10 @@ public final class FluidSynthOutput: NoteOutput, @unchecked Sendable {
         auditionSynth?.allSoundsOff()
     }
 
-    public func setProgram(_ program: GMProgram) throws(AudioError) {
-        try synth.select(program)
-        try auditionSynth?.select(program)
+    /// The audition synth gets the same instrument, so a typed note sounds like the melody it joins.
+    public func setProgram(_ program: GMProgram, channel: Int) throws(AudioError) {
+        try synth.select(program, channel: channel)
+        if channel == 0 { try auditionSynth?.select(program) }
     }
 
     public func setVolume(_ decibels: Double) {

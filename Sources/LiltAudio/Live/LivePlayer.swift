@@ -4,7 +4,8 @@ import LiltMusic
 import Synchronization
 
 /// Plays a melody live on a `NoteOutput`, every note queued ahead on the output's own time line (FluidSynth's
-/// sequencer) so timing never depends on whoever drives the UI.
+/// sequencer) so timing never depends on whoever drives the UI. Its chord symbols play with it, voiced as a
+/// render voices them (`ChordVoicing`), on their own channel and instrument.
 ///
 /// A scheduling thread wakes every few milliseconds and queues the notes of the next `lookahead`
 /// milliseconds. Commands (play, pause, seek, tempo, loop, append) may come from any thread: they take
@@ -35,23 +36,28 @@ public final class LivePlayer: Sendable {
         /// Quarter notes per minute.
         public var tempo: Double
         public var loop: Range<Double>?
-        /// The end of the last note, in quarter notes.
+        /// The end of the last note or chord, in quarter notes.
         public var length: Double
     }
 
     let engine: PlayerEngine
 
     /// - Parameters:
-    ///   - output: where notes go (its clock is the player's time line).
-    ///   - melody: what to play (more may be appended).
+    ///   - output: where notes go (its clock is the player's time line); its chord channel gets
+    ///     `GMProgram.defaultChords`.
+    ///   - melody: what to play, its chord symbols too (more may be appended).
     ///   - tempo: quarter notes per minute (default: the melody's, else 120).
     ///   - lookahead: how far ahead notes are queued, in milliseconds.
     ///   - stopsAtEnd: whether playback finishes after the last note; when false the playhead keeps moving
     ///     so notes appended later still play (live generation).
     public init(output: any NoteOutput, melody: Melody = Melody(), tempo: Double? = nil,
                 pacing: Pacing = .realTime, lookahead: Double = 150, stopsAtEnd: Bool = true) {
-        engine = PlayerEngine(output: output, notes: PlayerEngine.playerNotes(melody.notes),
-                              tempo: tempo ?? melody.playbackTempo, lookahead: lookahead, stopsAtEnd: stopsAtEnd)
+        let played = PlayerEngine.playerNotes(melody)
+        engine = PlayerEngine(output: output, notes: played.notes, tempo: tempo ?? melody.playbackTempo,
+                              lookahead: lookahead, stopsAtEnd: stopsAtEnd)
+        engine.core.withLock { $0.lastChordVoicing = played.lastChordVoicing }
+        // A SoundFont without the instrument leaves the channel its own (`setChordProgram` reports that).
+        try? output.setProgram(.defaultChords, channel: ChordVoicing.channel)
         if case .realTime(let interval) = pacing {
             let engine = self.engine
             engine.markRunning()
@@ -92,11 +98,23 @@ public final class LivePlayer: Sendable {
         engine.command { $0.setLoop(range, now: $1) }
     }
 
-    /// Adds notes (onsets in quarter notes on the melody's time line), even while playing; those still ahead
-    /// of the playhead will sound.
-    public func append(_ notes: [Note]) {
+    /// Adds notes and chord symbols (onsets in quarter notes on the melody's time line), even while playing;
+    /// notes still ahead of the playhead will sound, and chords still sounding there. The chords are voiced
+    /// under `notes`, each moving as little as it can from the chord before.
+    public func append(_ notes: [Note], chords: [ChordSymbol] = []) {
+        let notes = notes.sorted { $0.onset < $1.onset }
+        let chords = chords.sorted { $0.onset < $1.onset }
         let added = PlayerEngine.playerNotes(notes)
-        engine.command { $0.append(added, now: $1) }
+        engine.command { core, now in
+            var voices: [PlayerNote] = []
+            if !chords.isEmpty {
+                let voicings = ChordVoicing.voicings(chords, under: notes, after: core.lastChordVoicing)
+                voices = PlayerEngine.playerNotes(ChordVoicing.voices(chords, voicings: voicings),
+                                                  channel: ChordVoicing.channel)
+                core.lastChordVoicing = voicings.last
+            }
+            core.append(added + voices, now: now)
+        }
     }
 
     /// Adds a note whose end is not known yet (live generation: the model has started a note and may hold
@@ -112,30 +130,41 @@ public final class LivePlayer: Sendable {
     /// Ends the open note of `key` that started at `onset` (quarter notes) at `end`: its note-off is queued
     /// for that position (at once when the playhead is already past it).
     public func end(key: Int, onset: Double, at end: Double) {
-        engine.command { $0.close(key: key, onset: onset, end: end, now: $1) }
+        engine.command { $0.close(key: key, channel: 0, onset: onset, end: end, now: $1) }
     }
 
     /// Replaces the melody; the playhead goes back to the start and playback stops. `endless`: the
     /// playhead goes on past the last note, so notes appended later still play (live generation); else
     /// playback finishes after the last note.
     public func load(_ melody: Melody, tempo: Double? = nil, endless: Bool = false) {
-        let notes = PlayerEngine.playerNotes(melody.notes)
+        let played = PlayerEngine.playerNotes(melody)
         let tempo = tempo ?? melody.playbackTempo
-        engine.command { $0.load(notes, tempo: tempo, stopsAtEnd: !endless, now: $1) }
+        engine.command { core, now in
+            core.load(played.notes, tempo: tempo, stopsAtEnd: !endless, now: now)
+            core.lastChordVoicing = played.lastChordVoicing
+        }
     }
 
     /// Replaces the melody with a new version of it (an edit while it plays): the playhead, the state and
     /// the tempo's time line stay, the note sounding now rings on to its end, and the new notes play from
     /// the playhead. Stopped or finished, it is `load`.
     public func replace(_ melody: Melody, tempo: Double? = nil) {
-        let notes = PlayerEngine.playerNotes(melody.notes)
+        let played = PlayerEngine.playerNotes(melody)
         let tempo = tempo ?? melody.playbackTempo
-        engine.command { $0.replace(notes, tempo: tempo, now: $1) }
+        engine.command { core, now in
+            core.replace(played.notes, tempo: tempo, now: now)
+            core.lastChordVoicing = played.lastChordVoicing
+        }
     }
 
-    /// Chooses the General MIDI instrument.
+    /// Chooses the melody's General MIDI instrument.
     public func setProgram(_ program: GMProgram) throws(AudioError) {
         try engine.output.setProgram(program)
+    }
+
+    /// Chooses the General MIDI instrument of the chord symbols.
+    public func setChordProgram(_ program: GMProgram) throws(AudioError) {
+        try engine.output.setProgram(program, channel: ChordVoicing.channel)
     }
 
     /// Sets the output's level in decibels relative to its own, at once.
@@ -183,12 +212,21 @@ final class PlayerEngine: Sendable {
         self.core = Mutex(core)
     }
 
-    static func playerNotes(_ notes: [Note]) -> [PlayerNote] {
+    /// The pitched notes of `notes` on `channel`, by onset.
+    static func playerNotes(_ notes: [Note], channel: Int = 0) -> [PlayerNote] {
         notes.compactMap { note in
             guard let pitch = note.pitch, note.duration > .zero, (0...127).contains(pitch.midi) else { return nil }
             return PlayerNote(onset: note.onset.doubleValue, end: note.end.doubleValue, key: pitch.midi,
-                              velocity: note.velocity)
+                              velocity: note.velocity, channel: channel)
         }.sorted { $0.onset < $1.onset }
+    }
+
+    /// The notes of `melody` and its chords' voices, by onset, and its last chord's voicing (the one chords
+    /// appended later lead on from).
+    static func playerNotes(_ melody: Melody) -> (notes: [PlayerNote], lastChordVoicing: [Int]?) {
+        let voicings = ChordVoicing.voicings(melody.chords, under: melody.notes)
+        let voices = playerNotes(ChordVoicing.voices(melody.chords, voicings: voicings), channel: ChordVoicing.channel)
+        return ((playerNotes(melody.notes) + voices).sorted { $0.onset < $1.onset }, voicings.last)
     }
 
     func command(_ change: (inout PlayerCore, Double) -> Void) {
@@ -212,7 +250,7 @@ final class PlayerEngine: Sendable {
         }
         for item in work {
             switch item {
-            case .send(let event, let time): output.send(event, at: time)
+            case .send(let event, let time, let channel): output.send(event, at: time, channel: channel)
             case .cancelPending: output.cancelPending()
             case .silence: output.silence()
             }
@@ -255,7 +293,7 @@ final class PlayerEngine: Sendable {
 /// positions are quarter notes.
 struct PlayerCore {
     enum Work: Equatable {
-        case send(NoteEvent, Double)
+        case send(NoteEvent, at: Double, channel: Int)
         case cancelPending
         case silence
     }
@@ -263,6 +301,7 @@ struct PlayerCore {
     /// A note-on that was queued, with the note-off queued for it.
     struct Sent {
         var key: Int
+        var channel: Int
         var onTime: Double
         var offTime: Double
         var endPosition: Double
@@ -288,6 +327,8 @@ struct PlayerCore {
     var sent: [Sent] = []
     var work: [Work] = []
     var exiting = false
+    /// The voicing of the last chord, for chords appended after it.
+    var lastChordVoicing: [Int]?
 
     init(notes: [PlayerNote], tempo: Double, lookahead: Double, stopsAtEnd: Bool) {
         self.notes = notes
@@ -297,7 +338,7 @@ struct PlayerCore {
         self.timeline = Timeline(time: 0, position: 0, tempo: tempo, loop: nil)
     }
 
-    /// The end of the last note; an open note counts from its onset.
+    /// The end of the last note or chord voice; an open note counts from its onset.
     var length: Double { notes.map { $0.end.isFinite ? $0.end : $0.onset }.max() ?? 0 }
 
     func position(now: Double) -> Double {
@@ -363,22 +404,27 @@ struct PlayerCore {
         guard state == .playing else { return }
         let playhead = timeline.position(at: now)
         let queuedUpTo = timeline.wrapped(scheduledRaw)
-        // Notes landing inside the stretch already queued need the queue rebuilt; later ones come on their own.
-        if added.contains(where: { $0.onset < queuedUpTo && $0.onset >= playhead }) || timeline.activeLoop != nil {
+        // Notes landing inside the stretch already queued need the queue rebuilt, as do chords sounding at the
+        // playhead (the rebuild enters them there); later ones come on their own.
+        if added.contains(where: { $0.onset < queuedUpTo && ($0.onset >= playhead || $0.isChordVoice && $0.end > playhead) })
+            || timeline.activeLoop != nil {
             restart(at: playhead, now: now, sounding: .keep)
         }
     }
 
-    /// Gives the open note of `key` at `onset` its end; queues its note-off when its note-on is queued.
-    mutating func close(key: Int, onset: Double, end: Double, now: Double) {
-        guard let index = notes.firstIndex(where: { $0.key == key && $0.onset == onset && !$0.end.isFinite }) else { return }
+    /// Gives the open note of `key` on `channel` at `onset` its end; queues its note-off when its note-on is queued.
+    mutating func close(key: Int, channel: Int, onset: Double, end: Double, now: Double) {
+        guard let index = notes.firstIndex(where: { $0.key == key && $0.channel == channel && $0.onset == onset && !$0.end.isFinite })
+        else { return }
         notes[index].end = max(onset, end)
-        guard state == .playing, let sentIndex = sent.firstIndex(where: { $0.key == key && !$0.offTime.isFinite }) else { return }
+        guard state == .playing,
+              let sentIndex = sent.firstIndex(where: { $0.key == key && $0.channel == channel && !$0.offTime.isFinite })
+        else { return }
         // Without a loop, raw positions are musical positions; inside one the note was already cut at the loop's end.
         let offTime = max(now, timeline.time(ofRaw: notes[index].end))
         sent[sentIndex].offTime = offTime
         sent[sentIndex].endPosition = notes[index].end
-        work.append(.send(.noteOff(key: key), offTime))
+        work.append(.send(.noteOff(key: key), at: offTime, channel: channel))
     }
 
     mutating func load(_ notes: [PlayerNote], tempo: Double, stopsAtEnd: Bool, now: Double) {
@@ -426,7 +472,7 @@ struct PlayerCore {
                 note.offTime = now + max(0, note.endPosition - playhead) * 60_000 / tempo
             }
             // An open note (end not known yet) gets its note-off when it is ended.
-            if note.offTime.isFinite { work.append(.send(.noteOff(key: note.key), note.offTime)) }
+            if note.offTime.isFinite { work.append(.send(.noteOff(key: note.key), at: note.offTime, channel: note.channel)) }
             kept.append(note)
         }
         sent = kept
@@ -440,11 +486,18 @@ struct PlayerCore {
             let note = notes[occurrence.index]
             let onTime = timeline.time(ofRaw: occurrence.rawStart)
             let offTime = timeline.time(ofRaw: occurrence.rawEnd)
-            // A note already sounding from before a rebuild is not started twice.
-            if sent.contains(where: { $0.key == note.key && abs($0.onTime - onTime) < 2 }) { continue }
-            work.append(.send(.noteOn(key: note.key, velocity: note.velocity), onTime))
-            if offTime.isFinite { work.append(.send(.noteOff(key: note.key), offTime)) }
-            sent.append(Sent(key: note.key, onTime: onTime, offTime: offTime, endPosition: occurrence.endPosition))
+            // A note already sounding from before a rebuild is not started twice: one queued for the same
+            // time, or, where playback enters a chord, one still sounding then (a millisecond's slack for
+            // a voice cut at a loop's end, which ends where the next pass enters it).
+            if sent.contains(where: { sent in
+                sent.key == note.key && sent.channel == note.channel
+                    && (occurrence.entered ? sent.onTime <= onTime + 2 && sent.offTime > onTime + 1
+                                           : abs(sent.onTime - onTime) < 2)
+            }) { continue }
+            work.append(.send(.noteOn(key: note.key, velocity: note.velocity), at: onTime, channel: note.channel))
+            if offTime.isFinite { work.append(.send(.noteOff(key: note.key), at: offTime, channel: note.channel)) }
+            sent.append(Sent(key: note.key, channel: note.channel, onTime: onTime, offTime: offTime,
+                             endPosition: occurrence.endPosition))
         }
         scheduledRaw = max(scheduledRaw, horizon)
         sent.removeAll { $0.offTime < now - 1000 }

@@ -17,28 +17,48 @@ public protocol NoteOutput: AnyObject, Sendable {
     /// Milliseconds of the blocks the clock moves by: an event queued for a time less than this ahead may
     /// sound up to a block late.
     var period: Double { get }
-    /// Queues `event` to happen at `time` milliseconds on `clock` (a time already past happens at once).
-    func send(_ event: NoteEvent, at time: Double)
+    /// Queues `event` on MIDI `channel` (0-based: 0 the melody's, `ChordVoicing.channel` the chords') to
+    /// happen at `time` milliseconds on `clock` (a time already past happens at once).
+    func send(_ event: NoteEvent, at time: Double, channel: Int)
     /// Forgets every queued event whose time has not come.
     func cancelPending()
-    /// Stops every sounding note at once (all sounds off).
+    /// Stops every sounding note at once, on every channel (all sounds off).
     func silence()
-    /// Chooses the General MIDI instrument.
-    func setProgram(_ program: GMProgram) throws(AudioError)
+    /// Chooses the General MIDI instrument of `channel`.
+    func setProgram(_ program: GMProgram, channel: Int) throws(AudioError)
     /// Sets the level in decibels relative to the output's own (0: as it starts); from any thread.
     func setVolume(_ decibels: Double)
     /// A metronome click now, on the General MIDI percussion channel (a bar's first beat `accent`ed).
     func click(accent: Bool)
-    /// Plays `event` now, outside the queue (a note auditioned as it is typed); from any thread.
+    /// Plays `event` now on channel 0, outside the queue (a note auditioned as it is typed); from any thread.
     func sound(_ event: NoteEvent)
     /// Stops the output for good: nothing sounds afterwards (the program is ending).
     func close()
 }
 
-/// A note event queued on an output at a time in milliseconds.
+extension NoteOutput {
+    /// Queues `event` on channel 0, the melody's.
+    public func send(_ event: NoteEvent, at time: Double) {
+        send(event, at: time, channel: 0)
+    }
+
+    /// Chooses the melody's instrument (channel 0).
+    public func setProgram(_ program: GMProgram) throws(AudioError) {
+        try setProgram(program, channel: 0)
+    }
+}
+
+/// A note event queued on an output at a time in milliseconds, on a MIDI channel (0: the melody's).
 public struct ScheduledNoteEvent: Hashable, Sendable {
     public var time: Double
     public var event: NoteEvent
+    public var channel: Int
+
+    public init(time: Double, event: NoteEvent, channel: Int = 0) {
+        self.time = time
+        self.event = event
+        self.channel = channel
+    }
 }
 
 /// The output used when there is nothing to hear: it keeps time on its clock and remembers what it was
@@ -48,7 +68,7 @@ public final class SilentOutput: NoteOutput {
         var events: [ScheduledNoteEvent] = []
         var silenced: [Double] = []
         var sounded: [ScheduledNoteEvent] = []
-        var program = GMProgram.acousticGrandPiano
+        var programs = [0: GMProgram.acousticGrandPiano]
         var volume = 0.0
         var clicks: [(time: Double, accent: Bool)] = []
     }
@@ -64,8 +84,8 @@ public final class SilentOutput: NoteOutput {
     public var latency: Double { 0 }
     public var period: Double { 0 }
 
-    public func send(_ event: NoteEvent, at time: Double) {
-        state.withLock { $0.events.append(ScheduledNoteEvent(time: time, event: event)) }
+    public func send(_ event: NoteEvent, at time: Double, channel: Int) {
+        state.withLock { $0.events.append(ScheduledNoteEvent(time: time, event: event, channel: channel)) }
     }
 
     public func cancelPending() {
@@ -78,8 +98,8 @@ public final class SilentOutput: NoteOutput {
         state.withLock { $0.silenced.append(now) }
     }
 
-    public func setProgram(_ program: GMProgram) throws(AudioError) {
-        state.withLock { $0.program = program }
+    public func setProgram(_ program: GMProgram, channel: Int) throws(AudioError) {
+        state.withLock { $0.programs[channel] = program }
     }
 
     public func setVolume(_ decibels: Double) {
@@ -124,6 +144,8 @@ public final class SilentOutput: NoteOutput {
     public var sounded: [ScheduledNoteEvent] { state.withLock { $0.sounded } }
     /// When `silence()` was called, in milliseconds on the clock.
     public var silencedAt: [Double] { state.withLock { $0.silenced } }
-    /// The instrument last chosen.
-    public var program: GMProgram { state.withLock { $0.program } }
+    /// The melody's instrument last chosen (channel 0).
+    public var program: GMProgram { program(channel: 0) ?? .acousticGrandPiano }
+    /// The instrument last chosen for `channel`, if one was.
+    public func program(channel: Int) -> GMProgram? { state.withLock { $0.programs[channel] } }
 }

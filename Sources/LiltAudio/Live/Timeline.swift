@@ -1,3 +1,5 @@
+import LiltMusic
+
 /// How playback time maps to musical position from one moment on: from `time` (milliseconds on the
 /// output's clock) the position advances from `position` (quarter notes) at `tempo` quarter notes per
 /// minute, wrapping inside `loop` once it gets there.
@@ -33,16 +35,20 @@ struct Timeline: Equatable {
 
     func position(at time: Double) -> Double { wrapped(raw(at: max(time, self.time))) }
 
-    /// A note that plays in a raw window: its raw start and end, and where it ends musically.
+    /// A note that plays in a raw window: its raw start and end, and where it ends musically. `entered`:
+    /// it starts where playback enters it, after its onset.
     struct Occurrence: Equatable {
         var index: Int
         var rawStart: Double
         var rawEnd: Double
         var endPosition: Double
+        var entered = false
     }
 
-    /// Every note (of `notes`, sorted by onset) that starts at a raw position in `from..<to`.
-    /// Inside a loop, notes are cut at the loop's end.
+    /// Every note (of `notes`, sorted by onset) that starts at a raw position in `from..<to`, and every
+    /// chord voice sounding where playback enters the melody in that window (this timeline's start, each
+    /// loop pass's start), from there: a chord at a playhead that seeks or loops into it is heard, while
+    /// a melody note sounds only from its onset. Inside a loop, notes are cut at the loop's end.
     func occurrences(of notes: [PlayerNote], from: Double, to: Double) -> [Occurrence] {
         guard to > from else { return [] }
         var result: [Occurrence] = []
@@ -56,11 +62,23 @@ struct Timeline: Equatable {
                 index += 1
             }
         }
+        func enter(atRaw raw: Double, position: Double, cut: Double?) {
+            guard (from..<to).contains(raw) else { return }
+            for index in 0..<firstIndex(in: notes, atOrAfter: position) {
+                let note = notes[index]
+                guard note.isChordVoice, note.end > position else { continue }
+                let end = cut.map { min(note.end, $0) } ?? note.end
+                result.append(Occurrence(index: index, rawStart: raw, rawEnd: raw + end - position, endPosition: end,
+                                         entered: true))
+            }
+        }
         guard let loop = activeLoop else {
+            enter(atRaw: position, position: position, cut: nil)
             collect(onsets: from..<to, shift: 0, cut: nil)
             return result
         }
         if from < loop.upperBound {
+            enter(atRaw: position, position: position, cut: loop.upperBound)
             collect(onsets: from..<min(to, loop.upperBound), shift: 0, cut: loop.upperBound)
         }
         let length = loop.upperBound - loop.lowerBound
@@ -71,6 +89,7 @@ struct Timeline: Equatable {
             let low = max(from, passStart), high = min(to, passStart + length)
             if low < high {
                 let shift = passStart - loop.lowerBound
+                enter(atRaw: passStart, position: loop.lowerBound, cut: loop.upperBound)
                 collect(onsets: (low - shift)..<(high - shift), shift: shift, cut: loop.upperBound)
             }
             pass += 1
@@ -88,10 +107,14 @@ struct Timeline: Equatable {
     }
 }
 
-/// A pitched note as the player uses it: positions in quarter notes as floating point.
+/// A pitched note as the player uses it: positions in quarter notes as floating point, on a MIDI channel
+/// (0: the melody's; `ChordVoicing.channel`: a chord's voice).
 struct PlayerNote: Equatable {
     var onset: Double
     var end: Double
     var key: Int
     var velocity: Int
+    var channel = 0
+
+    var isChordVoice: Bool { channel == ChordVoicing.channel }
 }

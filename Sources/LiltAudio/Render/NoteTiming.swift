@@ -1,6 +1,6 @@
 import LiltMusic
 
-/// A note-on or note-off on MIDI channel 0.
+/// A note-on or note-off; the channel it is on goes beside it.
 public enum NoteEvent: Hashable, Sendable {
     case noteOn(key: Int, velocity: Int)
     case noteOff(key: Int)
@@ -26,6 +26,21 @@ extension Melody {
     /// The note-on and note-off events of every pitched note at `tempo` (quarter notes per minute), in time
     /// order; at equal times note-offs come first, so a repeated pitch sounds again.
     public func noteEvents(tempo: Double) -> [TimedNoteEvent] {
+        Self.noteEvents(of: notes, tempo: tempo)
+    }
+
+    /// The note-on and note-off events of the chord symbols as `ChordVoicing` voices them (a bass and
+    /// close-position chords below the melody) at `tempo`, in time order, note-offs first at equal times.
+    public func chordNoteEvents(tempo: Double) -> [TimedNoteEvent] {
+        Self.noteEvents(of: chordVoices, tempo: tempo)
+    }
+
+    /// The chord symbols' voices as notes, as `ChordVoicing` voices them under the melody.
+    public var chordVoices: [Note] {
+        ChordVoicing.voices(chords, voicings: ChordVoicing.voicings(chords, under: notes))
+    }
+
+    private static func noteEvents(of notes: [Note], tempo: Double) -> [TimedNoteEvent] {
         let secondsPerQuarter = 60 / tempo
         var events: [TimedNoteEvent] = []
         events.reserveCapacity(notes.count * 2)
@@ -41,22 +56,13 @@ extension Melody {
             return !a.event.isNoteOn && b.event.isNoteOn
         }
     }
+}
 
-    /// The note-on and note-off events of the chord symbols as `ChordVoicing` voices them (a bass and
-    /// close-position chords below the melody) at `tempo`, in time order, note-offs first at equal times.
-    public func chordNoteEvents(tempo: Double) -> [TimedNoteEvent] {
-        let secondsPerQuarter = 60 / tempo
-        var events: [TimedNoteEvent] = []
-        for (chord, pitches) in zip(chords, ChordVoicing.voicings(chords, under: notes)) where chord.duration > .zero {
-            for pitch in pitches {
-                events.append(TimedNoteEvent(seconds: chord.onset.doubleValue * secondsPerQuarter,
-                                             event: .noteOn(key: pitch, velocity: ChordVoicing.velocity)))
-                events.append(TimedNoteEvent(seconds: chord.end.doubleValue * secondsPerQuarter, event: .noteOff(key: pitch)))
-            }
-        }
-        return events.sorted { a, b in
-            if a.seconds != b.seconds { return a.seconds < b.seconds }
-            return !a.event.isNoteOn && b.event.isNoteOn
+extension ChordVoicing {
+    /// Each chord's voicing (from `voicings(_:under:after:)`) as notes that last the chord, at `velocity`.
+    public static func voices(_ chords: [ChordSymbol], voicings: [[Int]]) -> [Note] {
+        zip(chords, voicings).flatMap { chord, pitches in
+            pitches.map { Note(pitch: Pitch(midi: $0), onset: chord.onset, duration: chord.duration, velocity: velocity) }
         }
     }
 }

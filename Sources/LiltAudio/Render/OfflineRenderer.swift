@@ -27,7 +27,7 @@ public final class OfflineRenderer {
     }
 
     /// The MIDI channel (0-based) chords are played on.
-    public static let chordChannel = 1
+    public static let chordChannel = ChordVoicing.channel
 
     /// Renders `melody` at `tempo` quarter notes per minute (default: the melody's own, else 120), its
     /// chord symbols too (on channel 2 with `chordProgram`; nil leaves them out). The audio starts at the

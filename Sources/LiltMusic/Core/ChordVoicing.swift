@@ -8,10 +8,15 @@ public enum ChordVoicing {
     static let bassRange = 36...47
     /// The velocity chords are played at, quieter than a melody.
     public static let velocity = 64
+    /// The MIDI channel (0-based) chords are played on beside the melody's channel 0: in MIDI files, in
+    /// renders and live, each channel with its own program.
+    public static let channel = 1
 
-    /// The MIDI numbers to sound for each chord, lowest first (the bass, then the upper voices).
-    public static func voicings(_ chords: [ChordSymbol], under melody: [Note]) -> [[Int]] {
-        var previous: [Int]?
+    /// The MIDI numbers to sound for each chord, lowest first (the bass, then the upper voices). `previous`
+    /// is the voicing of the chord before the first, as this returns it, when there is one (chords added
+    /// to a piece already playing): the first chord moves from it as little as it can.
+    public static func voicings(_ chords: [ChordSymbol], under melody: [Note], after previous: [Int]? = nil) -> [[Int]] {
+        var previous = previous.flatMap { $0.count > 1 ? Array($0.dropFirst()) : nil }
         var result: [[Int]] = []
         var noteIndex = 0
         for chord in chords {

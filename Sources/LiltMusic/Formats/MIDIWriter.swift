@@ -56,7 +56,7 @@ public enum MIDIWriter {
     }
 
     /// The channel (0-based) the chords are played on.
-    public static let chordChannel = 1
+    public static let chordChannel = ChordVoicing.channel
 
     /// A track of `events` on `channel` with its name and program change; note-offs sort before note-ons
     /// at the same tick, and the track ends at `end` or its last event.
