@@ -13,6 +13,7 @@ private final class NoteLog: Sendable {
     let notes = Mutex<[SessionNote]>([])
     let held = Mutex<SessionNote?>(nil)
     let errors = Mutex<[String]>([])
+    let chords = Mutex<[ChordSymbol]>([])
 }
 
 /// Live mode on the silent output with a clock the test moves: 4/4 at 120 bpm (a beat is 500 ms, four grid
@@ -24,10 +25,11 @@ private struct LiveRig {
     let player: LivePlayer
     let live: LiveGeneration
     let log = NoteLog()
-    let model = tinyModel()
+    let model: MusicModel
     let seed: Melody
 
-    init(controls: GenerationControls) {
+    init(controls: GenerationControls, model: MusicModel = tinyModel()) {
+        self.model = model
         output = SilentOutput(clock: clock)
         seed = Melody(meter: Meter(4, 4), notes: [.note(60, at: 0, for: 1), .note(62, at: 1, for: 1)])
         player = LivePlayer(output: output, melody: seed, tempo: 120, pacing: .manual, stopsAtEnd: false)
@@ -39,6 +41,7 @@ private struct LiveRig {
                                   log.notes.withLock { $0 += ended }
                                   log.held.withLock { $0 = held }
                               },
+                              onChords: { chords in log.chords.withLock { $0 = chords } },
                               onError: { error in log.errors.withLock { $0.append(error) } })
     }
 
@@ -169,4 +172,30 @@ func liveFromTheStart() {
     #expect(ons == [100, 225, 350, 475], "one note a step in the first beat, the first as the player starts")
     #expect(live.tokens.count == 4)
     live.stop()
+}
+
+@Test("live mode with a lead-sheet model: chord tokens take no step, its chords sound on the chord channel beat by beat and reach the studio")
+func liveChords() throws {
+    let rig = LiveRig(controls: baseControls(), model: tinyLeadSheetModel())
+    rig.run(until: rig.time(ofStep: 40))
+    rig.live.stop()
+    let tokens = rig.live.tokens
+    let steps = tokens.filter(\.isStep).count
+    #expect(steps % 4 == 0 && steps >= 40, "whole beats of four steps, chord tokens not counted: \(steps)")
+    #expect(tokens.contains { if case .chord = $0 { true } else { false } }, "the model wrote chords: \(tokens)")
+    // What the studio was told: chords in order, on the step grid from the live start, none overlapping.
+    let chords = rig.log.chords.withLock { $0 }
+    #expect(!chords.isEmpty)
+    #expect(chords.allSatisfy { $0.onset >= 2 && $0.onset.isMultiple(of: QuarterLength(1, 4)) && $0.duration > .zero })
+    #expect(zip(chords, chords.dropFirst()).allSatisfy { $0.end <= $1.onset })
+    // Heard on the chord channel, struck where a chord starts.
+    let struck = rig.output.played.filter { $0.channel == ChordVoicing.channel && $0.event.isNoteOn }
+    #expect(!struck.isEmpty)
+    let firstOnset = try #require(chords.first?.onset.doubleValue)
+    let firstTime = (firstOnset - 1) * 500   // playback started at quarter note 1, time 0, 120 bpm
+    #expect(struck.contains { abs($0.time - firstTime) < 1 }, "the first chord struck at \(firstTime) ms: \(struck.prefix(4))")
+    #expect(rig.output.played.filter { $0.channel == 0 }.allSatisfy { $0.event.key >= 55 })
+    // Its provenance regenerates the tokens, chords included.
+    let again = try Composer.regenerate(try #require(rig.live.provenance), model: rig.model)
+    #expect(Array(again.generated) == tokens)
 }

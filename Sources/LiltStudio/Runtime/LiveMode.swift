@@ -53,9 +53,12 @@ final class LiveGeneration: Sendable {
     ///   - onNotes: after each beat written, the notes that ended in it and the note still held at its end
     ///     (as long as it is so far; nil: none), in sounding pitch and quarter notes, each with the
     ///     probability the model gave its onset token.
+    ///   - onChords: after a beat in which a lead-sheet model's chords sounded, every chord written so far
+    ///     (the last as long as it is so far), in sounding pitch.
     init(model: MusicModel, seed: Melody, start: QuarterLength, controls: GenerationControls, player: LivePlayer,
          pacing: Pacing = .realTime, margin: Double = LiveGeneration.defaultMargin,
          onNotes: @escaping @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void,
+         onChords: @escaping @Sendable (_ chords: [ChordSymbol]) -> Void = { _ in },
          onError: @escaping @Sendable (String) -> Void) {
         self.player = player
         self.margin = margin
@@ -63,7 +66,7 @@ final class LiveGeneration: Sendable {
         wanted = Mutex(controls)
         do {
             writer = Mutex(try LiveWriter(model: model, seed: seed, start: start, controls: controls, player: player,
-                                          onNotes: onNotes))
+                                          onNotes: onNotes, onChords: onChords))
         } catch {
             writer = Mutex(nil)
             onError("\(error)")
@@ -114,7 +117,8 @@ final class LiveGeneration: Sendable {
         writer.withLock { $0?.finish() }
     }
 
-    /// The generated tokens so far (model key), one per grid step from the live start.
+    /// The generated tokens so far (model key) from the live start: one per grid step, and a lead-sheet
+    /// model's chord tokens.
     var tokens: [TimeStepToken] { writer.withLock { $0?.tokens ?? [] } }
     /// The control changes the generator recorded, at the steps they applied from.
     var changes: [ControlChange] { writer.withLock { $0?.generator.changes ?? [] } }
@@ -138,6 +142,13 @@ final class LiveWriter {
     let generator: StreamingGenerator
     let player: LivePlayer
     let onNotes: @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void
+    let onChords: @Sendable (_ chords: [ChordSymbol]) -> Void
+    /// The key signature chords are spelled in (the seed's).
+    let fifths: Int
+    /// The chords written so far, in sounding pitch; the last one sounds on while no other comes.
+    private var chords: [ChordSymbol] = []
+    /// The chord token sounding at the end of the written part (nil: none, or `@N`).
+    private var sounding: ChordToken?
     /// The grid step in quarter notes, the live start in grid steps, steps in a beat.
     let step: QuarterLength
     let startSteps: Int
@@ -152,12 +163,15 @@ final class LiveWriter {
     private var current: (pitch: Int, onset: Int, steps: Int, probability: Double?, open: Bool)?
 
     init(model: MusicModel, seed: Melody, start: QuarterLength, controls: GenerationControls, player: LivePlayer,
-         onNotes: @escaping @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void) throws {
+         onNotes: @escaping @Sendable (_ ended: [SessionNote], _ held: SessionNote?) -> Void,
+         onChords: @escaping @Sendable (_ chords: [ChordSymbol]) -> Void) throws {
         let seedValue = try Seed(melody: seed, for: model, name: "the notes before the cursor")
         generator = try StreamingGenerator(model: model, seed: seedValue, controls: Self.endless(controls))
         shift = generator.controls.transposeBack ? seedValue.shift : 0
         self.player = player
         self.onNotes = onNotes
+        self.onChords = onChords
+        fifths = seed.keyOrEstimate?.fifths ?? 0
         step = model.encoding.step
         let startRatio = start / step
         startSteps = startRatio.numerator / max(startRatio.denominator, 1)
@@ -179,12 +193,19 @@ final class LiveWriter {
     var nextBeatPosition: Double { (QuarterLength(startSteps + written) * step).doubleValue }
 
     /// Writes one beat with `controls`: the notes that end inside it go to the player and to `onNotes`;
-    /// a note still held at its end goes to the player open (and to `onNotes` as held so far).
+    /// a note still held at its end goes to the player open (and to `onNotes` as held so far). A
+    /// lead-sheet model's chords sound through the beat on the player's chord channel, struck again on
+    /// each beat (a guitarist's quarter-note strum), and go to `onChords`.
     func writeBeat(controls: GenerationControls) {
         var ended: [SessionNote] = []
         let next = Self.endless(controls)
         if next != generator.controls { generator.controls = next }
-        for _ in 0..<stepsPerBeat {
+        let beatStart = written
+        // What sounds in this beat, piece by piece from its start or a change: a chord, or none (nil).
+        var pieces: [(chord: ChordToken?, from: Int)] = [(sounding, beatStart)]
+        var chordsChanged = false
+        var steps = 0
+        while steps < stepsPerBeat {
             guard let drawn = generator.next().first, let token = drawn else { break }
             tokens.append(token)
             switch token {
@@ -195,17 +216,63 @@ final class LiveWriter {
                 current?.steps += 1
             case .rest, .end:
                 endCurrent(into: &ended)
-            case .chord, .noChord:
+            case .chord(let chord):
+                // A chord token takes no step: it says what sounds from the next one.
+                extendSoundingChord()
+                sounding = chord
+                pieces.removeAll { $0.from == written }
+                pieces.append((chord, written))
+                chords.append(symbol(chord, from: written, to: written))
+                chordsChanged = true
+                continue
+            case .noChord:
+                extendSoundingChord()
+                sounding = nil
+                pieces.removeAll { $0.from == written }
+                pieces.append((nil, written))
+                chordsChanged = true
                 continue
             }
             written += 1
+            steps += 1
         }
         if let note = current, !note.open {
             player.appendOpen(key: note.pitch, onset: position(ofStep: note.onset))
             current?.open = true
         }
         onNotes(ended, current.map(sessionNote))
+        // Each piece lasts until the next one or the beat's end; the last chord written goes on to here.
+        var struck: [ChordSymbol] = []
+        for (index, piece) in pieces.enumerated() {
+            let end = index + 1 < pieces.count ? pieces[index + 1].from : written
+            if let chord = piece.chord, end > piece.from { struck.append(symbol(chord, from: piece.from, to: end)) }
+        }
+        if !struck.isEmpty { player.append([], chords: struck) }
+        if sounding != nil {
+            extendSoundingChord()
+            chordsChanged = true
+        }
+        if chordsChanged {
+            let last = chords.last
+            chords.removeAll { $0.duration <= .zero && $0 != last }
+            onChords(chords)
+        }
     }
+
+    /// The chord sounding (the last written) lasts to the end of the written part.
+    private func extendSoundingChord() {
+        guard sounding != nil, let last = chords.indices.last else { return }
+        chords[last].duration = position(ofStepQuarter: written) - chords[last].onset
+    }
+
+    /// The chord token as sounding: moved back from the model's key and spelled in the seed's.
+    private func symbol(_ chord: ChordToken, from start: Int, to end: Int) -> ChordSymbol {
+        let sounding = ChordToken(root: chord.root - shift, quality: chord.quality, bass: chord.bass.map { $0 - shift })
+        return sounding.symbol(onset: position(ofStepQuarter: start), duration: QuarterLength(end - start) * step,
+                               fifths: fifths)
+    }
+
+    private func position(ofStepQuarter step: Int) -> QuarterLength { QuarterLength(startSteps + step) * self.step }
 
     /// Ends the held note where the written part ends.
     func finish() {

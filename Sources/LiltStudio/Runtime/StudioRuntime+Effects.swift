@@ -105,6 +105,7 @@ extension StudioRuntime {
                               controls: request.controls, player: player,
                               pacing: environment.pacing == LivePlayer.Pacing.manual ? .manual : .realTime,
                               onNotes: { ended, held in inbox.post(.liveNotes(ended: ended, held: held)) },
+                              onChords: { chords in inbox.post(.liveChords(chords)) },
                               onError: { reason in inbox.post(.liveFailed(reason)) })
         player.play()
     }

@@ -138,3 +138,37 @@ func generatingOverTheLane() throws {
     #expect(!free.state.session.chords.isEmpty)
     #expect(free.state.session.chords.allSatisfy { $0.onset >= 4 })
 }
+
+@Test("playing a session with chords: the silent output records the chord voices on their channel with their program, the melody on its own")
+func chordsPlayOnTheirChannel() throws {
+    let studio = TestStudio()
+    studio.press("izcbczcbz")
+    studio.press(.escape, .home)
+    studio.command("chord | C | G7 |")
+    studio.press(" ")
+    studio.advance(by: 4100)   // two bars at 120 bpm
+    let chordOns = studio.output.played.filter { $0.channel == ChordVoicing.channel && $0.event.isNoteOn }
+    #expect(chordOns.map(\.time).sorted().first == 0 && chordOns.contains { $0.time == 2000 }, "\(chordOns)")
+    // C major's voices at the start, G7's (with its F) at bar 2.
+    #expect(Set(chordOns.filter { $0.time == 0 }.map { $0.event.key % 12 }) == [0, 4, 7])
+    #expect(Set(chordOns.filter { $0.time == 2000 }.map { $0.event.key % 12 }).isSuperset(of: [7, 11, 5]))
+    #expect(studio.output.program(channel: ChordVoicing.channel) == .defaultChords)
+    let melodyOns = studio.output.played.filter { $0.channel == 0 && $0.event.isNoteOn }
+    #expect(melodyOns.map(\.event.key) == [60, 64, 67, 64, 60, 64, 67, 60])
+}
+
+@Test("live mode with a lead-sheet model writes chords into the lane as it plays; kept, they go into the session with the notes")
+func liveChordsKept() throws {
+    let studio = TestStudio(model: try tinyModelFile(tinyLeadSheetModel()))
+    studio.press("izcbc")
+    studio.press(.escape)
+    studio.press("m")
+    studio.advance(by: 6000)
+    let shown = studio.state.displayed.chords
+    #expect(!shown.isEmpty && shown.allSatisfy { $0.onset >= 4 })
+    studio.press("m")
+    #expect(studio.state.live == nil)
+    #expect(!studio.state.session.chords.isEmpty)
+    #expect(studio.state.session.chords.allSatisfy { $0.onset >= 4 })
+    #expect(studio.output.played.contains { $0.channel == ChordVoicing.channel })
+}
