@@ -39,6 +39,14 @@ func studioWithModel() throws {
     let tmux = try Tmux(command: command, width: 150, height: 40)
     try tmux.waitFor { $0.contains("model: model") }
 
+    // No training runs: the training pane shows the loaded model's own history, from its metrics.csv.
+    try tmux.send("T")
+    let history = try tmux.waitFor { $0.contains("trained") && $0.contains("1×32 LSTM") }
+    #expect(history.contains("epoch 2/2") && history.contains("best val"), "\(history)")
+    #expect(history.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "its curves in braille dots: \(history)")
+    #expect(!history.contains("No training running"))
+    try tmux.send("T")
+
     try tmux.send("i")
     for key in ["z", "x", "c", "v"] { try tmux.send(key) }
     try tmux.send("Escape")

@@ -199,3 +199,32 @@ func stopWhilePaused() throws {
     // It saved where it stood, so `lilt train --resume` can go on.
     #expect(FileManager.default.fileExists(atPath: job.latestURL.path))
 }
+
+@Test("a model's training history is read from the metrics file beside it: epochs, losses, the best epoch, its settings")
+func trainingHistoryFromMetrics() throws {
+    let csv = """
+    epoch,train_loss,train_accuracy,train_onset_loss,train_onset_accuracy,validation_loss,validation_accuracy,validation_onset_loss,validation_onset_accuracy,learning_rate,steps_per_second,seconds,best
+    1,2.500000,0.300000,,,2.100000,0.350000,,,0.003,12000.0,4.000,1
+    2,1.900000,0.400000,,,1.800000,0.420000,,,0.003,12500.0,4.100,1
+    3,1.600000,0.450000,,,1.850000,0.410000,,,0.003,12400.0,3.900,0
+    broken,row
+    """
+    let epochs = TrainingHistory.parse(csv: csv)
+    #expect(epochs.map(\.epoch) == [1, 2, 3])
+    #expect(epochs.map(\.train) == [2.5, 1.9, 1.6])
+    #expect(epochs.map(\.isBest) == [true, true, false])
+    let history = TrainingHistory(epochs: epochs, settings: "")
+    #expect(history.best?.epoch == 2 && history.best?.validation == 1.8)
+    #expect(abs(history.seconds - 12) < 1e-9)
+
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-history-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var model = tinyModel()
+    model.file = folder.appendingPathComponent("best.safetensors")
+    #expect(TrainingHistory.read(for: model) == nil, "no metrics file, no history")
+    try Data(csv.utf8).write(to: folder.appendingPathComponent("metrics.csv"))
+    let read = try #require(TrainingHistory.read(for: model))
+    #expect(read.epochs == epochs)
+    #expect(read.settings.contains("LSTM") && read.settings.contains("dropout"))
+}

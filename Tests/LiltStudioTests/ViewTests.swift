@@ -261,3 +261,33 @@ func chordLaneInRoll() {
     PianoRollView.draw(threeNotes(), in: rollRect, on: &plain)
     #expect(plain.row(text: 1).contains("no chords"))
 }
+
+@Test("the training pane shows the loaded model's own history when nothing trains, and keeps it dimmed beside a new run")
+func historyInTrainingPane() {
+    var state = threeNotes()
+    let epochs = (1...6).map { TrainingHistory.Epoch(epoch: $0, train: 3.0 / Double($0), validation: 3.2 / Double($0) + 0.1,
+                                                     stepsPerSecond: 9000, seconds: 5, isBest: true) }
+    state.model = LoadedModel(model: tinyModel(), name: "folk",
+                              history: TrainingHistory(epochs: epochs, settings: "1×16 LSTM, one-hot input, dropout 0"))
+    state.showTraining = true
+    let screen = StudioView.render(state, size: TerminalSize(width: 160, height: 40))
+    let text = (0..<screen.height).map { screen.row(text: $0) }.joined(separator: "\n")
+    #expect(text.contains("folk: 1×16 LSTM, one-hot input, dropout 0"), "\(text)")
+    #expect(text.contains("trained  epoch 6/6  in 0:30") && text.contains("best val 0.633 @ 6"), "\(text)")
+    #expect(!text.contains("No training running"))
+    let dots = (0..<screen.height).flatMap { y in (0..<screen.width).map { screen[$0, y] } }
+        .filter { (0x2801...0x28FF).contains($0.character.value) }
+    #expect(dots.contains { $0.style.foreground == LossGraphView.validationColor })
+
+    // A new run: its curves in colour, the loaded model's dimmed beside them.
+    var run = TrainingProgress(title: "folk on samples", vocabularySize: 28, totalEpochs: 10)
+    run.phase = .running
+    run.addEpoch(.init(epoch: 1, train: 2.9, validation: 2.8))
+    state.training = run
+    let during = StudioView.render(state, size: TerminalSize(width: 160, height: 40))
+    let duringText = (0..<during.height).map { during.row(text: $0) }.joined(separator: "\n")
+    #expect(duringText.contains("folk on samples") && duringText.contains("loaded model"))
+    let duringDots = (0..<during.height).flatMap { y in (0..<during.width).map { during[$0, y] } }
+        .filter { (0x2801...0x28FF).contains($0.character.value) }
+    #expect(duringDots.contains { $0.style.foreground == LossGraphView.referenceColor })
+}

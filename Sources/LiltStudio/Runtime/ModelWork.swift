@@ -11,7 +11,7 @@ enum ModelWork {
             let model = try MusicModel.load(from: url)
             let name = url.lastPathComponent == "best.safetensors"
                 ? url.deletingLastPathComponent().lastPathComponent : url.lastPathComponent
-            return .modelLoaded(LoadedModel(model: model, name: name), quiet: quiet)
+            return .modelLoaded(LoadedModel(model: model, name: name, history: TrainingHistory.read(for: model)), quiet: quiet)
         } catch {
             return .modelFailed("\(error)")
         }

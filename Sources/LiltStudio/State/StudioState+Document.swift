@@ -57,4 +57,11 @@ extension StudioState {
         savedRevision = history.revision
         savedSession = session
     }
+
+    /// The loaded model's own training, as the training pane draws it (nil: its folder has no metrics).
+    public var loadedModelHistory: TrainingProgress? {
+        guard let model, let history = model.history else { return nil }
+        return TrainingProgress(history: history, title: "\(model.name): \(history.settings)",
+                         vocabularySize: model.model.vocabulary.count)
+    }
 }

@@ -135,10 +135,13 @@ public struct StudioState: Sendable {
 public struct LoadedModel: Sendable, Equatable {
     public var model: MusicModel
     public var name: String
+    /// How it was trained, when its folder says (`metrics.csv`).
+    public var history: TrainingHistory?
 
-    public init(model: MusicModel, name: String) {
+    public init(model: MusicModel, name: String, history: TrainingHistory? = nil) {
         self.model = model
         self.name = name
+        self.history = history
     }
 
     /// The pitches (MIDI) of the model's note tokens, lowest to highest.

@@ -1,4 +1,5 @@
 import Foundation
+import LiltCompose
 
 /// What the training pane shows: per-epoch train and validation loss, a smoothed per-batch curve, and
 /// the job's pace. Filled from the training job's events once a frame.
@@ -24,6 +25,8 @@ public struct TrainingProgress: Sendable, Equatable {
 
     public enum Phase: String, Sendable, Equatable {
         case starting, running, pausing, paused, stopped, finished, failed
+        /// A loaded model's own history, not a run of this session.
+        case trained
     }
 
     public var phase: Phase = .starting
@@ -39,6 +42,8 @@ public struct TrainingProgress: Sendable, Equatable {
     public var stepsPerSecond = 0.0
     /// Seconds left, if known.
     public var eta: Double?
+    /// Seconds the run trained in all (a loaded model's history).
+    public var trainedSeconds: Double?
     /// A line about the latest sample melody, if any.
     public var sample: String?
     /// How much each new batch loss moves the smoothed curve (exponential moving average).
@@ -49,6 +54,22 @@ public struct TrainingProgress: Sendable, Equatable {
         self.title = title
         self.vocabularySize = vocabularySize
         self.totalEpochs = totalEpochs
+    }
+
+    /// A loaded model's history as the pane draws it: its epochs, finished.
+    public init(history: TrainingHistory, title: String, vocabularySize: Int) {
+        self.init(title: title, vocabularySize: vocabularySize, totalEpochs: history.epochs.last?.epoch)
+        phase = .trained
+        for point in history.epochs {
+            addEpoch(EpochPoint(epoch: point.epoch, train: point.train, validation: point.validation))
+        }
+        stepsPerSecond = history.epochs.last?.stepsPerSecond ?? 0
+        trainedSeconds = history.seconds
+    }
+
+    /// The epoch of the best validation loss so far.
+    public var bestEpoch: Int? {
+        epochs.filter { $0.validation != nil }.min { $0.validation! < $1.validation! }?.epoch
     }
 
     /// The loss of guessing uniformly over the vocabulary: ln V.

@@ -63,6 +63,8 @@ public enum LossGraphView {
     public static let validationColor = TerminalColor.brightGreen
     public static let batchColor = TerminalColor.cyan
     public static let chanceColor = TerminalColor.red
+    /// The loaded model's own curves beside a new run.
+    public static let referenceColor = TerminalColor.brightBlack
     /// Columns of the value axis labels.
     public static let axisWidth = 7
 
@@ -71,8 +73,10 @@ public enum LossGraphView {
         Rect(x: rect.x + axisWidth, y: rect.y + 2, width: rect.width - axisWidth - 1, height: rect.height - 4)
     }
 
-    public static func draw(_ progress: TrainingProgress, logScale: Bool, unicode: Bool, in rect: Rect,
-                            on canvas: inout Canvas) {
+    /// Draws `progress`; `reference` (the loaded model's own history while another run trains) is drawn
+    /// dimmed beneath it, on the same axes, for comparison.
+    public static func draw(_ progress: TrainingProgress, reference: TrainingProgress? = nil, logScale: Bool, unicode: Bool,
+                            in rect: Rect, on canvas: inout Canvas) {
         canvas.fill(rect)
         guard rect.width > axisWidth + 8, rect.height > 6 else { return }
         let glyphs = Palette.glyphs(unicode: unicode)
@@ -80,11 +84,18 @@ public enum LossGraphView {
         // Header: title, phase, epoch, pace, ETA, best validation.
         canvas.write(progress.title, x: rect.x + 1, y: rect.y, style: CellStyle(foreground: .brightWhite, bold: true),
                      maxWidth: rect.width - 2)
-        var facts = ["\(progress.phase.rawValue)",
-                     "epoch \(progress.epoch)" + (progress.totalEpochs.map { "/\($0)" } ?? ""),
-                     String(format: "%.0f steps/s", progress.stepsPerSecond)]
-        if let eta = progress.eta { facts.append("ETA " + clock(eta)) }
-        if let best = progress.bestValidation { facts.append(String(format: "best val %.3f", best)) }
+        var facts = ["\(progress.phase.rawValue)", "epoch \(progress.epoch)" + (progress.totalEpochs.map { "/\($0)" } ?? "")]
+        if let seconds = progress.trainedSeconds {
+            // A finished history: how long it took and where it was best, rather than its pace.
+            facts.append("in " + clock(seconds))
+            if let best = progress.bestValidation, let epoch = progress.bestEpoch {
+                facts.append(String(format: "best val %.3f @ %d", best, epoch))
+            }
+        } else {
+            facts.append(String(format: "%.0f steps/s", progress.stepsPerSecond))
+            if let eta = progress.eta { facts.append("ETA " + clock(eta)) }
+            if let best = progress.bestValidation { facts.append(String(format: "best val %.3f", best)) }
+        }
         facts.append(logScale ? "log" : "linear")
         canvas.write(facts.joined(separator: "  "), x: rect.x + 1, y: rect.y + 1, style: CellStyle(foreground: .white),
                      maxWidth: rect.width - 2)
@@ -93,8 +104,9 @@ public enum LossGraphView {
         var braille = BrailleCanvas(columns: plot.width, rows: plot.height)
 
         // Ranges: every value shown and the chance line.
+        let referenceEpochs = reference?.epochs ?? []
         let values = progress.batches.map(\.loss) + progress.epochs.map(\.train) + progress.epochs.compactMap(\.validation)
-            + [progress.chanceLoss]
+            + referenceEpochs.map(\.train) + referenceEpochs.compactMap(\.validation) + [progress.chanceLoss]
         let positive = values.filter { $0 > 0 && $0.isFinite }
         var low = positive.min() ?? 0.1, high = positive.max() ?? 1
         if logScale {
@@ -109,6 +121,9 @@ public enum LossGraphView {
         let reached = max(Double(progress.epoch), progress.batches.last?.epoch ?? 0)
         var lastEpoch = max(2, reached.rounded(.up) + 1)
         if let total = progress.totalEpochs, total > 0 { lastEpoch = min(lastEpoch, max(Double(total), reached)) }
+        if progress.phase == .trained { lastEpoch = max(2, reached) }
+        // The reference's epochs count on the same axis, cut where the view ends.
+        if let last = referenceEpochs.last?.epoch, progress.epochs.isEmpty { lastEpoch = max(lastEpoch, Double(last)) }
 
         func dotX(_ epoch: Double) -> Int {
             Int((epoch / lastEpoch * Double(braille.dotWidth - 1)).rounded())
@@ -121,8 +136,19 @@ public enum LossGraphView {
         // The chance line, dotted.
         let chanceY = dotY(progress.chanceLoss)
         for x in stride(from: 0, to: braille.dotWidth, by: 3) { braille.set(x: x, y: chanceY, color: chanceColor) }
-        // The smoothed batch curve, then the epoch curves over it.
+        // The reference's curves first, dimmed; the smoothed batch curve, then the epoch curves over them.
         var previous: (Int, Int)?
+        for series in [referenceEpochs.map { ($0.epoch, Optional($0.train)) }, referenceEpochs.map { ($0.epoch, $0.validation) }] {
+            previous = nil
+            for (epoch, loss) in series where Double(epoch) <= lastEpoch {
+                guard let loss else { continue }
+                let current = (dotX(Double(epoch)), dotY(loss))
+                if let previous { braille.line(previous.0, previous.1, current.0, current.1, color: referenceColor) }
+                else { braille.set(x: current.0, y: current.1, color: referenceColor) }
+                previous = current
+            }
+        }
+        previous = nil
         for point in progress.batches {
             let current = (dotX(point.epoch), dotY(point.loss))
             if let previous, previous == current { continue }   // many batches share a dot on long runs
@@ -171,7 +197,12 @@ public enum LossGraphView {
         canvas.write(end, x: plot.maxX - end.count, y: axisY, style: CellStyle(foreground: .white))
         var x = canvas.write("train", x: rect.x + 1, y: rect.maxY - 1, style: CellStyle(foreground: trainColor)) + 2
         x = canvas.write("validation", x: x, y: rect.maxY - 1, style: CellStyle(foreground: validationColor)) + 2
-        x = canvas.write("batch (smoothed)", x: x, y: rect.maxY - 1, style: CellStyle(foreground: batchColor)) + 2
+        if !progress.batches.isEmpty {
+            x = canvas.write("batch (smoothed)", x: x, y: rect.maxY - 1, style: CellStyle(foreground: batchColor)) + 2
+        }
+        if reference != nil {
+            x = canvas.write("loaded model", x: x, y: rect.maxY - 1, style: CellStyle(foreground: referenceColor)) + 2
+        }
         canvas.write(String(format: "chance %.2f", progress.chanceLoss), x: x, y: rect.maxY - 1,
                      style: CellStyle(foreground: chanceColor), maxWidth: rect.maxX - x)
     }

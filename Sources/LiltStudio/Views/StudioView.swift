@@ -19,8 +19,13 @@ public enum StudioView {
         TitleBarView.draw(state, in: layout.title, on: &canvas)
         PianoRollView.draw(state, in: layout.roll, on: &canvas)
         if let pane = layout.training {
+            // A run of this session, with the loaded model's own curves dimmed beside it; else those curves.
+            let history = state.loadedModelHistory
             if let training = state.training {
-                LossGraphView.draw(training, logScale: state.lossLogScale, unicode: state.unicode, in: pane, on: &canvas)
+                LossGraphView.draw(training, reference: history, logScale: state.lossLogScale, unicode: state.unicode,
+                                   in: pane, on: &canvas)
+            } else if let history {
+                LossGraphView.draw(history, logScale: state.lossLogScale, unicode: state.unicode, in: pane, on: &canvas)
             } else {
                 canvas.fill(pane)
                 canvas.write("No training running.", x: pane.x + 2, y: pane.y + 1, style: CellStyle(foreground: .brightWhite, bold: true))
