@@ -78,6 +78,28 @@ func generationOverGivenChords() throws {
     #expect(throws: ComposeError.self) { try GivenChords(try ChordChart.parse("| F#m7b5 |", barLength: 4), model: model, name: "chart") }
 }
 
+@Test("A note's probability in a lead-sheet take is its onset token's: chord tokens take no step")
+func noteProbabilityAfterChordTokens() throws {
+    let model = try leadSheetModel()
+    let given = try GivenChords(try ChordChart.parse("| D | G A7 | D |", barLength: 4), model: model, name: "chart")
+    var controls = GenerationControls()
+    controls.length = .steps(given.steps)
+    controls.stopAtEnd = false
+    // A note at every step, so each step's token is a note's onset.
+    controls.restBias = -30
+    controls.holdBias = -30
+    let seed = Seed(shift: given.shift, key: given.key, meter: Meter(4, 4))
+    let take = try #require(try Composer.generate(model: model, seed: seed, controls: controls, givenChords: given).first)
+    #expect(take.tokens.count == 48 + 4)
+    #expect(take.tokens.first.map { !$0.isStep } == true, "a chord token comes before the first note")
+    let stepProbabilities = zip(take.generated, take.tokenProbabilities).filter { $0.0.isStep }.map(\.1)
+    #expect(stepProbabilities.count == 48)
+    for step in 0..<48 {
+        #expect(take.probability(ofNoteAt: QuarterLength(step, 4)) == stepProbabilities[step], "step \(step)")
+    }
+    #expect(take.probability(ofNoteAt: 12) == nil)
+}
+
 @Test("Harmonizing gives one chord per change point and a file that reads back")
 func harmonizeOneChordPerChangePoint() throws {
     let model = try leadSheetModel()
