@@ -129,6 +129,37 @@ func hmmHarmonizer() throws {
     #expect(chords.first?.symbol == "C" && chords.last?.symbol == "C")
 }
 
+@Test("Chord tones on strong beats: beats 1 and 3 of 4/4, beat 1 only of 3/4, both beats of 6/8")
+func strongBeatChordTones() throws {
+    // 4/4 over | C | G7 |: C and E on beats 1 and 3 of bar 1 are chord tones; F# on beat 1 of bar 2 is
+    // not, nor the A held from beat 2 over beat 3.
+    let common = Melody(meter: Meter(4, 4), notes: [
+        .note(60, at: 0, for: 1), .note(62, at: 1, for: 1), .note(64, at: 2, for: 1), .note(65, at: 3, for: 1),
+        .note(66, at: 4, for: 1), .note(69, at: 5, for: 2), .rest(at: 7, for: 1),
+    ], chords: try ChordChart.parse("| C | G7 |", barLength: 4))
+    let commonTones = StrongBeatChordTones(common)
+    #expect(commonTones.beats == 4 && commonTones.chordTones == 2 && commonTones.share == 0.5)
+
+    // 3/4 over | Am | E7 |: B on beat 1 is not a tone of Am, G# is one of E7; the C on beat 3 is weak.
+    let waltz = Melody(meter: Meter(3, 4), notes: [
+        .note(71, at: 0, for: 1), .note(72, at: 1, for: 2), .note(68, at: 3, for: 3),
+    ], chords: try ChordChart.parse("| Am | E7 |", barLength: 3))
+    #expect(StrongBeatChordTones(waltz) == StrongBeatChordTones(beats: 2, chordTones: 1))
+
+    // 6/8 with an eighth-note pickup and no pickup written: bars start at the first chord (C at 1/2, G at
+    // 7/2), so the strong beats are 1/2, 2, 7/2 and 5. D at 2 is not a tone of C.
+    let jig = Melody(meter: Meter(6, 8), notes: [
+        .note(64, at: 0, for: QuarterLength(1, 2)), .note(60, at: QuarterLength(1, 2), for: QuarterLength(3, 2)),
+        .note(62, at: 2, for: QuarterLength(3, 2)), .note(67, at: QuarterLength(7, 2), for: QuarterLength(3, 2)),
+        .note(71, at: 5, for: QuarterLength(3, 2)),
+    ], chords: [ChordToken(root: 0, quality: .major).symbol(onset: QuarterLength(1, 2), duration: 3),
+                ChordToken(root: 7, quality: .major).symbol(onset: QuarterLength(7, 2), duration: 3)])
+    #expect(StrongBeatChordTones(jig) == StrongBeatChordTones(beats: 4, chordTones: 3))
+    // Other chords over the same melody: F throughout makes only the C a chord tone.
+    let f = [ChordToken(root: 5, quality: .major).symbol(onset: QuarterLength(1, 2), duration: 6)]
+    #expect(StrongBeatChordTones(jig, chords: f) == StrongBeatChordTones(beats: 4, chordTones: 1))
+}
+
 @Test("Harmony figures on a held-out song: cross-entropies, and accuracies between 0 and 1")
 func harmonyEvaluation() throws {
     let folder = try scratchFolder()
@@ -146,4 +177,7 @@ func harmonyEvaluation() throws {
     for accuracy in [result.model, result.hmm] {
         #expect((0...1).contains(accuracy.exact) && accuracy.exact <= accuracy.root && accuracy.root <= 1)
     }
+    #expect(result.chordToneSongs == 1 && result.chordToneTakes == 3)
+    #expect(result.corpusChordTones.beats == 8 && result.generatedChordTones.beats > 0)
+    #expect((0...1).contains(result.generatedChordTones.share) && (0...1).contains(result.corpusChordTones.share))
 }
