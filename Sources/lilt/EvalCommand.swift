@@ -100,7 +100,7 @@ struct EvalCommand: ParsableCommand {
             print("melodies over the held-out songs' chords: \(h.chordToneSongs) songs, \(h.chordToneTakes) takes each")
             print(row(["chord tones on strong beats", "generated", "corpus"]))
             print(row(["share", f(h.generatedChordTones.share), f(h.corpusChordTones.share)]))
-            print(row(["strong beats with a note and chord", "\(h.generatedChordTones.beats)", "\(h.corpusChordTones.beats)"]))
+            print(row(["strong beats counted", "\(h.generatedChordTones.beats)", "\(h.corpusChordTones.beats)"]))
         }
     }
 }
