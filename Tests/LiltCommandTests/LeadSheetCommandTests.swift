@@ -79,6 +79,10 @@ func leadSheetCommands() throws {
     let shares = toneRow.split(separator: " ").dropFirst().compactMap { Double($0) }
     #expect(eval.output.contains("chord tones on strong beats") && shares.count == 2
             && shares.allSatisfy { (0...1).contains($0) }, "\(eval.output)")
+    let bench = try runLilt(["bench", "generate", "--model", model.path, "--repeats", "1"], environment: environment)
+    #expect(bench.status == 0 && bench.output.contains("32-bar melody harmonized")
+            && bench.output.contains("32-bar melody over given chords") && bench.output.contains("over given chords / drawn freely"),
+            "\(bench.output)")
     let evalJSON = try runLilt(["eval", "--model", model.path, "--generated", "2", "--bars", "2", "--harmonized", "1",
                                 "--chord-takes", "2", "--json"], environment: environment)
     let figures = try #require(try JSONSerialization.jsonObject(with: Data(evalJSON.output.utf8)) as? [String: Any])
