@@ -97,8 +97,9 @@ public struct HarmonyEvaluation: Sendable, Codable {
             }
         }
 
+        let takesPerSong = min(max(0, chordToneTakes), 1024)
         var generatedTones = StrongBeatChordTones(), corpusTones = StrongBeatChordTones(), toneSongs = 0
-        for (place, song) in split.validation.enumerated() where chordToneTakes > 0 {
+        for (place, song) in split.validation.enumerated() where takesPerSong > 0 {
             let melody = corpus.melody(at: song)
             guard !melody.chords.isEmpty else { continue }
             let name = melody.title ?? "song \(song + 1)"
@@ -107,7 +108,7 @@ public struct HarmonyEvaluation: Sendable, Codable {
             var controls = GenerationControls()
             controls.length = .steps(given.steps)
             controls.stopAtEnd = false
-            controls.variations = min(chordToneTakes, 1024)
+            controls.variations = takesPerSong
             controls.randomSeed = randomSeed &+ UInt64(place)
             let takes: [Take]
             do {
@@ -128,7 +129,7 @@ public struct HarmonyEvaluation: Sendable, Codable {
                                  changes: changes.rawValue, harmonizedSongs: harmonized, beats: beats,
                                  model: Accuracy(exact: Double(modelCounts.exact) / n, root: Double(modelCounts.root) / n),
                                  hmm: Accuracy(exact: Double(hmmCounts.exact) / n, root: Double(hmmCounts.root) / n),
-                                 chordToneSongs: toneSongs, chordToneTakes: max(0, chordToneTakes),
+                                 chordToneSongs: toneSongs, chordToneTakes: takesPerSong,
                                  generatedChordTones: generatedTones, corpusChordTones: corpusTones)
     }
 }
