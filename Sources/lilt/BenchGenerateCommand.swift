@@ -94,7 +94,9 @@ struct BenchGenerate: ParsableCommand {
         print("machine: \(BenchMachine.summary); OpenBLAS \(BLASInfo.coreName)")
         print("model \(config.layers) × LSTM \(config.hidden), "
               + "vocabulary \(config.vocabularySize), \(music.file?.path ?? "")")
-        print(String(format: "64-bar melody (1 stream, %d steps):      %8.2f ms   (target ≤ 50 ms)", takes[0].tokens.count, longMs))
+        let longSteps = takes[0].tokens.count { $0.isStep }, longChords = takes[0].tokens.count - longSteps
+        print(String(format: "64-bar melody (1 stream, %d steps):      %8.2f ms   (target ≤ 50 ms)%@", longSteps, longMs,
+                     longChords > 0 ? " and \(longChords) chord tokens" : ""))
         print(String(format: "8 variations of 16 bars (one batch):     %8.2f ms   (target ≤ 100 ms)", batchMs))
         if let originalityMs, let indexMs {
             print(String(format: "originality of one 64-bar melody:       %8.3f ms   (target ≤ 10 ms) against '%@' "
