@@ -29,20 +29,8 @@ struct BenchGenerate: ParsableCommand {
     func run() throws {
         let music = try ModelArgument.load(model)
         let config = music.network.config
-        let clock = ContinuousClock()
-        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        func time(_ body: () throws -> Void) rethrows -> Double {
-            // A warm-up run first: page faults and cold caches are not what a user waits for twice.
-            try body()
-            var values: [Double] = []
-            for _ in 0..<max(1, repeats) {
-                let start = clock.now
-                try body()
-                values.append(ms(clock.now - start))
-            }
-            return median(values)
-        }
+        let timer = BenchTimer(repeats: repeats)
+        func time(_ body: () throws -> Void) rethrows -> Double { try timer.median(body) }
         var long = GenerationControls()
         long.length = .bars(64)
         long.stopAtEnd = false
@@ -58,15 +46,14 @@ struct BenchGenerate: ParsableCommand {
         let name = corpus ?? (store.names().contains("essen-abc") ? "essen-abc" : music.trainingInfo?.corpus ?? "")
         var originalityMs: Double? = nil, indexMs: Double? = nil, songs = 0, steps = 0
         if let encoded = try? store.load(name) {
-            let start = clock.now
-            let index = OriginalityIndex(corpus: encoded)
-            indexMs = ms(clock.now - start)
+            let (index, buildMs) = timer.once { OriginalityIndex(corpus: encoded) }
+            indexMs = buildMs
             songs = encoded.songs.count
             steps = encoded.tokenCount
             let melody = takes[0].tokens
             originalityMs = time { _ = index.originality(of: melody) }
         }
-        let leadSheet = music.encoding.chords ? try LeadSheetFigures.measure(model: music, time: time) : nil
+        let leadSheet = music.encoding.chords ? try LeadSheetFigures.measure(model: music, timer: timer) : nil
         let noChords = "skipped: the model was not trained on chords (pass --model with a model of a lead-sheet corpus)"
 
         if json {
@@ -134,31 +121,30 @@ struct LeadSheetFigures {
     var freeTokens: Int
     var ratio: Double { overChordsMs / freeMs }
 
-    /// Times with `time` (a median after a warm-up): a 32-bar melody with chords drawn freely; that
-    /// melody harmonized at half bars by the default `Harmonizer`; and a 32-bar melody over the free
-    /// take's chords, so both runs feed about as many chord tokens (the harmonized chords when the model
-    /// drew none).
-    static func measure(model: MusicModel, time: (() throws -> Void) throws -> Double) throws -> LeadSheetFigures {
+    /// Times with `timer`: a 32-bar melody with chords drawn freely, harmonized at half bars by the default
+    /// `Harmonizer`; then, in turns, a 32-bar melody over the free take's chords (so both runs feed about
+    /// as many chord tokens; the harmonized chords when the model drew none) and one with chords drawn
+    /// freely again.
+    static func measure(model: MusicModel, timer: BenchTimer) throws -> LeadSheetFigures {
         var controls = GenerationControls()
         controls.length = .bars(32)
         controls.stopAtEnd = false
         let seed = Seed(meter: Meter(4, 4))
-        var free: Take?
-        let freeMs = try time { free = try Composer.generate(model: model, seed: seed, controls: controls).first }
-        guard let free else { throw CommandError("no take was generated") }
+        func writeFreely() throws -> Take? { try Composer.generate(model: model, seed: seed, controls: controls).first }
+        guard let free = try writeFreely() else { throw CommandError("no take was generated") }
         var bare = free.melody
         bare.chords = []
         let harmonizer = Harmonizer(model: model)
         var harmonized: Harmonizer.Result?
-        let harmonizeMs = try time { harmonized = try harmonizer.harmonize(bare, changes: .half, name: "32-bar melody") }
+        let harmonizeMs = try timer.median { harmonized = try harmonizer.harmonize(bare, changes: .half, name: "32-bar melody") }
         guard let harmonized else { throw CommandError("the melody was not harmonized") }
         // The take is in the model's key (no seed moved it), so its chords go in as they are.
         let chords = free.melody.chords.isEmpty ? harmonized.melody.chords : free.melody.chords
         var over: Take?
-        let overMs = try time {
+        let (overMs, freeMs) = try timer.medians({
             let given = try GivenChords(chords, model: model, name: "32-bar melody's chords", shift: 0)
             over = try Composer.generate(model: model, seed: seed, controls: controls, givenChords: given).first
-        }
+        }, { _ = try writeFreely() })
         guard let over else { throw CommandError("no take was generated over the chords") }
         func chordTokens(_ take: Take) -> Int { take.tokens.count { !$0.isStep } }
         return LeadSheetFigures(harmonizeMs: harmonizeMs, changePoints: harmonized.changePoints,
@@ -166,4 +152,39 @@ struct LeadSheetFigures {
                                 overChordsMs: overMs, givenChords: chordTokens(over), overChordsTokens: over.tokens.count,
                                 freeMs: freeMs, freeChords: chordTokens(free), freeTokens: free.tokens.count)
     }
+}
+
+/// Times a benchmark's bodies: medians in milliseconds of `repeats` runs after a warm-up run, since page
+/// faults and cold caches are not what a user waits for twice.
+struct BenchTimer {
+    var repeats: Int
+    let clock = ContinuousClock()
+
+    /// One run's result and time.
+    func once<Result>(_ body: () throws -> Result) rethrows -> (result: Result, ms: Double) {
+        let start = clock.now
+        let result = try body()
+        let elapsed = clock.now - start
+        return (result, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+    }
+
+    func median(_ body: () throws -> Void) rethrows -> Double {
+        try body()
+        return Self.median(try (0..<max(1, repeats)).map { _ in try once(body).ms })
+    }
+
+    /// Two bodies' medians, run in turns, so a change of load on a shared machine touches both alike and
+    /// their ratio holds.
+    func medians(_ first: () throws -> Void, _ second: () throws -> Void) rethrows -> (Double, Double) {
+        try first()
+        try second()
+        var firstValues: [Double] = [], secondValues: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            firstValues.append(try once(first).ms)
+            secondValues.append(try once(second).ms)
+        }
+        return (Self.median(firstValues), Self.median(secondValues))
+    }
+
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 }
