@@ -44,4 +44,7 @@
 //                      ratio, interval-histogram distance
 //   OriginalityIndex   longest span shared with any corpus song (steps, bars), share of 8-note patterns
 //                      found in the corpus; built once per corpus, answers in milliseconds
+//   HarmonyEvaluation  a lead-sheet model's figures: melody cross-entropy with and without chords,
+//                      harmonization accuracy beside ChordHMM, StrongBeatChordTones of melodies written
+//                      over the held-out songs' chords beside the songs' own
 import Foundation

@@ -17,7 +17,12 @@ struct EvalCommand: ParsableCommand {
             patterns found in the corpus. A model trained on lead sheets also reports the held-out melody's \
             cross-entropy with the chords given and without (no chord fed, the distribution renormalized \
             over melody tokens), and harmonization accuracy beat by beat (root and quality, root only) \
-            against the held-out songs' own chords, beside an HMM harmonizer trained on the same split.
+            against the held-out songs' own chords, beside an HMM harmonizer trained on the same split; \
+            and the chord-tone share on strong beats — of the notes sounding on a bar's first beat and, when the \
+            bar has an even number of beats, its middle (beats 1 and 3 of 4/4, both beats of 2/2 and 6/8; only \
+            beat 1 of 3/4), those whose pitch class is a tone of the chord sounding there — for melodies the \
+            model writes over each held-out song's chords (--chord-takes each, random seeds from --random-seed), \
+            beside the songs' own melodies.
             """)
 
     @Option(help: "The model file or folder (default: the default model).") var model: String?
@@ -28,6 +33,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Where chords may change when harmonizing (a lead-sheet model): bar, half or beat.") var changes = "half"
     @Option(help: "Held-out songs to harmonize (a lead-sheet model).") var harmonized = 20
     @Option(help: "Beam width when harmonizing.") var beam = 4
+    @Option(help: "Melodies written over each held-out song's chords (a lead-sheet model).") var chordTakes = 3
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -43,7 +49,8 @@ struct EvalCommand: ParsableCommand {
         if music.encoding.chords {
             guard let changes = ChordChanges(rawValue: changes) else { throw CommandError("--changes: bar, half or beat") }
             result.harmony = try HarmonyEvaluation.run(model: music, corpus: encoded, changes: changes,
-                                                       harmonizedSongs: harmonized, beamWidth: beam)
+                                                       harmonizedSongs: harmonized, beamWidth: beam,
+                                                       chordToneTakes: max(0, chordTakes), randomSeed: randomSeed)
         }
         if json {
             let encoder = JSONEncoder()
@@ -90,6 +97,10 @@ struct EvalCommand: ParsableCommand {
             print(row(["accuracy per beat", "root+quality", "root"]))
             print(row(["model (beam \(beam))", f(h.model.exact), f(h.model.root)]))
             print(row(["HMM baseline", f(h.hmm.exact), f(h.hmm.root)]))
+            print("melodies over the held-out songs' chords: \(h.chordToneSongs) songs, \(h.chordToneTakes) takes each")
+            print(row(["chord tones on strong beats", "generated", "corpus"]))
+            print(row(["share", f(h.generatedChordTones.share), f(h.corpusChordTones.share)]))
+            print(row(["strong beats counted", "\(h.generatedChordTones.beats)", "\(h.corpusChordTones.beats)"]))
         }
     }
 }

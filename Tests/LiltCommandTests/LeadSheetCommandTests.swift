@@ -75,4 +75,21 @@ func leadSheetCommands() throws {
     let eval = try runLilt(["eval", "--model", model.path, "--generated", "2", "--bars", "2", "--harmonized", "1"],
                            environment: environment)
     #expect(eval.status == 0 && eval.output.contains("HMM baseline") && eval.output.contains("chords given"), "\(eval.output)")
+    let toneRow = eval.output.split(separator: "\n").first { $0.hasPrefix("share") }.map(String.init) ?? ""
+    let shares = toneRow.split(separator: " ").dropFirst().compactMap { Double($0) }
+    #expect(eval.output.contains("chord tones on strong beats") && shares.count == 2
+            && shares.allSatisfy { (0...1).contains($0) }, "\(eval.output)")
+    let bench = try runLilt(["bench", "generate", "--model", model.path, "--repeats", "1"], environment: environment)
+    #expect(bench.status == 0 && bench.output.contains("32-bar melody harmonized")
+            && bench.output.contains("32-bar melody over given chords") && bench.output.contains("over given chords / drawn freely"),
+            "\(bench.output)")
+    let evalJSON = try runLilt(["eval", "--model", model.path, "--generated", "2", "--bars", "2", "--harmonized", "1",
+                                "--chord-takes", "2", "--json"], environment: environment)
+    let figures = try #require(try JSONSerialization.jsonObject(with: Data(evalJSON.output.utf8)) as? [String: Any])
+    let harmony = try #require(figures["harmony"] as? [String: Any])
+    #expect(harmony["chordToneTakes"] as? Int == 2)
+    for key in ["generatedChordTones", "corpusChordTones"] {
+        let tones = try #require(harmony[key] as? [String: Any], "\(key)")
+        #expect((tones["share"] as? Double).map { (0...1).contains($0) } == true && (tones["beats"] as? Int ?? 0) > 0)
+    }
 }

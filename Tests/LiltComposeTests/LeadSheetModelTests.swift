@@ -84,6 +84,28 @@ func generationOverGivenChords() throws {
     }
 }
 
+@Test("A note's probability in a lead-sheet take is its onset token's: chord tokens take no step")
+func noteProbabilityAfterChordTokens() throws {
+    let model = try leadSheetModel()
+    let given = try GivenChords(try ChordChart.parse("| D | G A7 | D |", barLength: 4), model: model, name: "chart")
+    var controls = GenerationControls()
+    controls.length = .steps(given.steps)
+    controls.stopAtEnd = false
+    // A note at every step, so each step's token is a note's onset.
+    controls.restBias = -30
+    controls.holdBias = -30
+    let seed = Seed(shift: given.shift, key: given.key, meter: Meter(4, 4))
+    let take = try #require(try Composer.generate(model: model, seed: seed, controls: controls, givenChords: given).first)
+    #expect(take.tokens.count == 48 + 4)
+    #expect(take.tokens.first.map { !$0.isStep } == true, "a chord token comes before the first note")
+    let stepProbabilities = zip(take.generated, take.tokenProbabilities).filter { $0.0.isStep }.map(\.1)
+    #expect(stepProbabilities.count == 48)
+    for step in 0..<48 {
+        #expect(take.probability(ofNoteAt: QuarterLength(step, 4)) == stepProbabilities[step], "step \(step)")
+    }
+    #expect(take.probability(ofNoteAt: 12) == nil)
+}
+
 @Test("Harmonizing gives one chord per change point and a file that reads back")
 func harmonizeOneChordPerChangePoint() throws {
     let model = try leadSheetModel()
@@ -113,6 +135,37 @@ func hmmHarmonizer() throws {
     #expect(chords.first?.symbol == "C" && chords.last?.symbol == "C")
 }
 
+@Test("Chord tones on strong beats: beats 1 and 3 of 4/4, beat 1 only of 3/4, both beats of 6/8")
+func strongBeatChordTones() throws {
+    // 4/4 over | C | G7 |: C and E on beats 1 and 3 of bar 1 are chord tones; F# on beat 1 of bar 2 is
+    // not, nor the A held from beat 2 over beat 3.
+    let common = Melody(meter: Meter(4, 4), notes: [
+        .note(60, at: 0, for: 1), .note(62, at: 1, for: 1), .note(64, at: 2, for: 1), .note(65, at: 3, for: 1),
+        .note(66, at: 4, for: 1), .note(69, at: 5, for: 2), .rest(at: 7, for: 1),
+    ], chords: try ChordChart.parse("| C | G7 |", barLength: 4))
+    let commonTones = StrongBeatChordTones(common)
+    #expect(commonTones.beats == 4 && commonTones.chordTones == 2 && commonTones.share == 0.5)
+
+    // 3/4 over | Am | E7 |: B on beat 1 is not a tone of Am, G# is one of E7; the C on beat 3 is weak.
+    let waltz = Melody(meter: Meter(3, 4), notes: [
+        .note(71, at: 0, for: 1), .note(72, at: 1, for: 2), .note(68, at: 3, for: 3),
+    ], chords: try ChordChart.parse("| Am | E7 |", barLength: 3))
+    #expect(StrongBeatChordTones(waltz) == StrongBeatChordTones(beats: 2, chordTones: 1))
+
+    // 6/8 with an eighth-note pickup and no pickup written: bars start at the first chord (C at 1/2, G at
+    // 7/2), so the strong beats are 1/2, 2, 7/2 and 5. D at 2 is not a tone of C.
+    let jig = Melody(meter: Meter(6, 8), notes: [
+        .note(64, at: 0, for: QuarterLength(1, 2)), .note(60, at: QuarterLength(1, 2), for: QuarterLength(3, 2)),
+        .note(62, at: 2, for: QuarterLength(3, 2)), .note(67, at: QuarterLength(7, 2), for: QuarterLength(3, 2)),
+        .note(71, at: 5, for: QuarterLength(3, 2)),
+    ], chords: [ChordToken(root: 0, quality: .major).symbol(onset: QuarterLength(1, 2), duration: 3),
+                ChordToken(root: 7, quality: .major).symbol(onset: QuarterLength(7, 2), duration: 3)])
+    #expect(StrongBeatChordTones(jig) == StrongBeatChordTones(beats: 4, chordTones: 3))
+    // Other chords over the same melody: F throughout makes only the C a chord tone.
+    let f = [ChordToken(root: 5, quality: .major).symbol(onset: QuarterLength(1, 2), duration: 6)]
+    #expect(StrongBeatChordTones(jig, chords: f) == StrongBeatChordTones(beats: 4, chordTones: 1))
+}
+
 @Test("Harmony figures on a held-out song: cross-entropies, and accuracies between 0 and 1")
 func harmonyEvaluation() throws {
     let folder = try scratchFolder()
@@ -130,4 +183,7 @@ func harmonyEvaluation() throws {
     for accuracy in [result.model, result.hmm] {
         #expect((0...1).contains(accuracy.exact) && accuracy.exact <= accuracy.root && accuracy.root <= 1)
     }
+    #expect(result.chordToneSongs == 1 && result.chordToneTakes == 3)
+    #expect(result.corpusChordTones.beats == 8 && result.generatedChordTones.beats > 0)
+    #expect((0...1).contains(result.generatedChordTones.share) && (0...1).contains(result.corpusChordTones.share))
 }

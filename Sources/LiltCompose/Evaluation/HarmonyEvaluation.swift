@@ -3,8 +3,9 @@ import LiltMusic
 import LiltNN
 
 /// How a lead-sheet model does with harmony on its held-out songs: the melody's cross-entropy with the
-/// chords given and without them, and harmonization accuracy beat by beat against the songs' own chords,
-/// beside an HMM harmonizer (`ChordHMM`) trained on the same training songs.
+/// chords given and without them, harmonization accuracy beat by beat against the songs' own chords,
+/// beside an HMM harmonizer (`ChordHMM`) trained on the same training songs, and how often melodies it
+/// writes over the songs' chords sound a chord tone on the strong beats, beside the songs' own melodies.
 public struct HarmonyEvaluation: Sendable, Codable {
     /// Held-out songs and the melody tokens (steps and the song's end) scored.
     public var songs: Int
@@ -20,6 +21,12 @@ public struct HarmonyEvaluation: Sendable, Codable {
     public var beats: Int
     public var model: Accuracy
     public var hmm: Accuracy
+    /// Held-out songs whose chords the model wrote melodies over, and the takes per song.
+    public var chordToneSongs: Int
+    public var chordToneTakes: Int
+    /// Strong-beat chord tones of those melodies, and of the songs' own melodies over the same chords.
+    public var generatedChordTones: StrongBeatChordTones
+    public var corpusChordTones: StrongBeatChordTones
 
     /// Shares of beats whose chord matches the song's: root and quality, and root only.
     public struct Accuracy: Sendable, Codable, Equatable {
@@ -28,9 +35,12 @@ public struct HarmonyEvaluation: Sendable, Codable {
     }
 
     /// Evaluates `model` (trained on lead sheets) on the held-out songs of `corpus` (the split stored in
-    /// the model); harmonizes at most `harmonizedSongs` of them with a beam of `beamWidth`.
+    /// the model); harmonizes at most `harmonizedSongs` of them with a beam of `beamWidth`; writes
+    /// `chordToneTakes` melodies over each one's chords (random seed `randomSeed` plus the song's place
+    /// among the held-out songs, so the figure repeats).
     public static func run(model: MusicModel, corpus: EncodedCorpus, changes: ChordChanges = .half,
-                           harmonizedSongs: Int = 20, beamWidth: Int = 4) throws(ComposeError) -> HarmonyEvaluation {
+                           harmonizedSongs: Int = 20, beamWidth: Int = 4, chordToneTakes: Int = 3,
+                           randomSeed: UInt64 = 1) throws(ComposeError) -> HarmonyEvaluation {
         guard model.encoding.chords, corpus.parameters.chords, model.vocabulary == corpus.vocabulary else {
             throw .badCorpus(name: corpus.name, reason: "harmony figures need a lead-sheet model of this lead-sheet corpus")
         }
@@ -86,11 +96,40 @@ public struct HarmonyEvaluation: Sendable, Codable {
                 onset = onset + beat
             }
         }
+
+        let takesPerSong = min(max(0, chordToneTakes), 1024)
+        var generatedTones = StrongBeatChordTones(), corpusTones = StrongBeatChordTones(), toneSongs = 0
+        for (place, song) in split.validation.enumerated() where takesPerSong > 0 {
+            let melody = corpus.melody(at: song)
+            guard !melody.chords.isEmpty else { continue }
+            let name = melody.title ?? "song \(song + 1)"
+            // The corpus song is in the model's key already: its chords go in as they are.
+            let given = try GivenChords(melody.chords, model: model, name: name, shift: 0)
+            var controls = GenerationControls()
+            controls.length = .steps(given.steps)
+            controls.stopAtEnd = false
+            controls.variations = takesPerSong
+            controls.randomSeed = randomSeed &+ UInt64(place)
+            let takes: [Take]
+            do {
+                takes = try Composer.generate(model: model, seed: Seed(meter: melody.meter), controls: controls, givenChords: given)
+            } catch let error as ComposeError {
+                throw error
+            } catch {
+                throw .cannotScore(name: name, reason: "\(error)")
+            }
+            toneSongs += 1
+            corpusTones = corpusTones + StrongBeatChordTones(melody)
+            for take in takes { generatedTones = generatedTones + StrongBeatChordTones(take.melody, chords: melody.chords) }
+        }
+
         let n = Double(max(beats, 1)), t = Double(max(tokens, 1))
         return HarmonyEvaluation(songs: split.validation.count, melodyTokens: tokens,
                                  melodyCrossEntropyWithChords: withChords / t, melodyCrossEntropyWithoutChords: withoutChords / t,
                                  changes: changes.rawValue, harmonizedSongs: harmonized, beats: beats,
                                  model: Accuracy(exact: Double(modelCounts.exact) / n, root: Double(modelCounts.root) / n),
-                                 hmm: Accuracy(exact: Double(hmmCounts.exact) / n, root: Double(hmmCounts.root) / n))
+                                 hmm: Accuracy(exact: Double(hmmCounts.exact) / n, root: Double(hmmCounts.root) / n),
+                                 chordToneSongs: toneSongs, chordToneTakes: takesPerSong,
+                                 generatedChordTones: generatedTones, corpusChordTones: corpusTones)
     }
 }

@@ -45,7 +45,8 @@ public struct Take: Sendable, Equatable {
     /// For each generated token, the probability the model gave it (softmax of its logits at temperature
     /// 1, before biases and masks; see `StreamingGenerator.tokenProbabilities`).
     public var tokenProbabilities: [Double]
-    /// The grid step in quarter notes: token `i` of `tokens` starts at `i × step` in `melody`.
+    /// The grid step in quarter notes: the `i`th step token of `tokens` (chord tokens take no step) starts
+    /// at `i × step` in `melody`.
     public var step: QuarterLength
     /// The melody in the output key (the seed's, unless `transposeBack` was off), on the grid.
     public var melody: Melody
@@ -59,10 +60,18 @@ public struct Take: Sendable, Equatable {
     /// position in the seed, off the grid, or where no generated note starts.
     public func probability(ofNoteAt onset: QuarterLength) -> Double? {
         let steps = onset / step
-        guard steps.denominator == 1 else { return nil }
-        let index = steps.numerator - seedLength
-        guard index >= 0, index < tokenProbabilities.count, case .note = tokens[seedLength + index] else { return nil }
-        return tokenProbabilities[index]
+        guard steps.denominator == 1, steps.numerator >= 0 else { return nil }
+        // Chord tokens take no step, so the onset's token is found by counting steps, not tokens.
+        var position = 0
+        for (index, token) in tokens.enumerated() where token.isStep {
+            if position == steps.numerator {
+                let generatedIndex = index - seedLength
+                guard generatedIndex >= 0, generatedIndex < tokenProbabilities.count, case .note = token else { return nil }
+                return tokenProbabilities[generatedIndex]
+            }
+            position += 1
+        }
+        return nil
     }
 
     /// The provenance as compact JSON (sorted keys).
