@@ -20,7 +20,8 @@ struct HarmonizeCommand: ParsableCommand {
     @Argument(help: "The melody file (.abc, .krn, .mid, .json).") var file: String
     @Option(help: "The lead-sheet model file or folder (default: the default model).") var model: String?
     @Option(help: "Where chords may change: bar, half or beat.") var changes = "bar"
-    @Option(help: "Paths kept by the beam search at each change point.") var beam = 8
+    @Option(help: "Paths kept by the beam search at each change point.") var beam = 4
+    @Option(help: "Chords tried after each path at each change point: the most likely ones.") var candidates = 4
     @Option(help: "Temperature on the chords' log-probabilities (1: as the model has it).") var adventure = 1.0
     @Option(help: "General MIDI instrument for .mid: 1–128 or a name.") var program = "74"
     @Option(name: .shortAndLong, help: "The file to write (.abc, .mid, .musicxml, .json).") var out: String
@@ -30,7 +31,7 @@ struct HarmonizeCommand: ParsableCommand {
         let music = try ModelArgument.load(model)
         let melodies = try MusicFile.read(URL(fileURLWithPath: file))
         guard !melodies.isEmpty else { throw CommandError("\(file): no melody in the file") }
-        let harmonizer = Harmonizer(model: music, beamWidth: beam, adventure: adventure)
+        let harmonizer = Harmonizer(model: music, beamWidth: beam, adventure: adventure, candidates: candidates)
         var results: [Melody] = []
         for (index, melody) in melodies.enumerated() {
             let name = melodies.count == 1 ? file : "\(file), melody \(index + 1)"

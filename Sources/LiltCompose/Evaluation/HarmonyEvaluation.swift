@@ -80,8 +80,15 @@ public struct HarmonyEvaluation: Sendable, Codable {
             if guess.quality == reference.quality { counts.exact += 1 }
         }
         for song in split.validation.prefix(max(0, harmonizedSongs)) {
-            let melody = corpus.melody(at: song)
-            guard !melody.chords.isEmpty else { continue }
+            var melody = corpus.melody(at: song)
+            guard let first = melody.chords.first else { continue }
+            // A corpus keeps no pickup: the bars are taken to start where the song's first chord does,
+            // for both harmonizers alike.
+            let bar = (melody.meter ?? Meter(4, 4)).barLength
+            if bar > .zero, first.onset > .zero {
+                let phase = first.onset - bar * QuarterLength(Int((first.onset / bar).doubleValue.rounded(.down)))
+                if phase > .zero { melody.pickup = phase }
+            }
             let chosen = try harmonizer.harmonize(melody, changes: changes, name: melody.title ?? "song \(song + 1)").melody.chords
             let baseline = hmm.harmonize(melody)
             harmonized += 1

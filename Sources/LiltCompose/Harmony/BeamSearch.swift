@@ -16,14 +16,31 @@ public enum BeamSearch {
     public static func best<State, Choice>(positions: Int, width: Int, start: State,
                                            choices: (State, Int) -> [Choice],
                                            extend: (State, Int, Choice) -> (state: State, score: Double)) -> Path<State, Choice> {
+        best(positions: positions, width: width, start: start, choices: choices) { items, position in
+            items.map { extend($0.state, position, $0.choice) }
+        }
+    }
+
+    /// The same search, with every extension at a position asked for at once (`extendAll(items,
+    /// position)` returns one (state, score) per item, in order), so a model can run them as one batch.
+    public static func best<State, Choice>(positions: Int, width: Int, start: State,
+                                           choices: (State, Int) -> [Choice],
+                                           extendAll: ([(state: State, choice: Choice)], Int) -> [(state: State, score: Double)])
+        -> Path<State, Choice> {
         var beam = [Path<State, Choice>(choices: [], score: 0, state: start)]
         for position in 0..<positions {
-            var next: [Path<State, Choice>] = []
-            for path in beam {
+            var items: [(state: State, choice: Choice)] = [], parents: [Int] = []
+            for (index, path) in beam.enumerated() {
                 for choice in choices(path.state, position) {
-                    let (state, score) = extend(path.state, position, choice)
-                    next.append(Path(choices: path.choices + [choice], score: path.score + score, state: state))
+                    items.append((path.state, choice))
+                    parents.append(index)
                 }
+            }
+            let extended = extendAll(items, position)
+            var next: [Path<State, Choice>] = []
+            for (index, (state, score)) in extended.enumerated() {
+                let parent = beam[parents[index]]
+                next.append(Path(choices: parent.choices + [items[index].choice], score: parent.score + score, state: state))
             }
             guard !next.isEmpty else { break }
             // A stable sort: among equal scores the earlier path and choice stay first.

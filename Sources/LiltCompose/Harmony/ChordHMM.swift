@@ -93,8 +93,10 @@ public struct ChordHMM: Sendable {
         let total = melody.length
         var result: [(start: QuarterLength, end: QuarterLength, weights: [Double])] = []
         var start = QuarterLength.zero
+        // After a pickup the change points fall on the bars (as `Harmonizer`'s do).
+        let pickup = Harmonizer.leadIn(melody, length: length)
         while start < total {
-            let end = min(start + length, total)
+            let end = min(start == .zero && pickup > .zero ? pickup : start + length, total)
             var weights = [Double](repeating: 0, count: 12)
             for note in melody.notes where note.onset < end && note.end > start {
                 guard let pitch = note.pitch else { continue }

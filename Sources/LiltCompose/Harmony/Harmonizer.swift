@@ -2,6 +2,27 @@ import Foundation
 import LiltMusic
 import LiltNN
 
+/// A path's place in the search: the network's state after it (one stream: per layer h then c) and the
+/// log-probabilities of the next token.
+struct SearchState {
+    var memory: [[Float]]
+    var logProbabilities: [Float]
+
+    /// The states of several streams side by side, as a session of that batch holds them.
+    static func batched(_ streams: [[[Float]]]) -> [[Float]] {
+        guard let first = streams.first else { return [] }
+        return first.indices.map { buffer in streams.flatMap { $0[buffer] } }
+    }
+
+    /// Stream `index`'s state out of a batch's.
+    static func stream(_ index: Int, of memory: [[Float]], batch: Int) -> [[Float]] {
+        memory.map { buffer in
+            let width = buffer.count / batch
+            return Array(buffer[index * width..<(index + 1) * width])
+        }
+    }
+}
+
 /// Where a harmonization may change chord: every bar, half bar or beat.
 public enum ChordChanges: String, Sendable, CaseIterable {
     case bar, half, beat
@@ -36,7 +57,7 @@ public struct Harmonizer {
     /// Chords tried at each change point: the most likely ones after the path (at most this many).
     public var candidates: Int
 
-    public init(model: MusicModel, beamWidth: Int = 8, adventure: Double = 1, candidates: Int = 12) {
+    public init(model: MusicModel, beamWidth: Int = 4, adventure: Double = 1, candidates: Int = 4) {
         self.model = model
         self.beamWidth = beamWidth
         self.adventure = adventure
@@ -86,35 +107,56 @@ public struct Harmonizer {
         var point = pickupSteps == 0 ? lengthSteps : pickupSteps
         while point < melodyIndices.count { points.append(point); point += lengthSteps }
 
-        let session = InferenceSession(model: model.network, batch: 1, threads: 1)
         let v = model.vocabulary.count
+        let first = InferenceSession(model: model.network, batch: 1, threads: 1)
         var logits = [Float](repeating: 0, count: v)
-        session.step(tokens: [model.endIndex], logits: &logits)
-        struct State { var memory: [[Float]]; var logProbabilities: [Double] }
-        let start = State(memory: session.state, logProbabilities: Sampler.logProbabilities(logits: logits[...]))
+        first.step(tokens: [model.endIndex], logits: &logits)
+        let start = SearchState(memory: first.state, logProbabilities: Self.logSoftmax(logits[...]))
+        // Sessions by batch size: a change point's extensions run as one batch.
+        var sessions: [Int: InferenceSession] = [:]
+        let adventure = Float(self.adventure)
         let best = BeamSearch.best(
             positions: points.count, width: beamWidth, start: start,
             choices: { state, position in
                 let likely = chordIndices.sorted { state.logProbabilities[$0] > state.logProbabilities[$1] }.prefix(candidates)
                 return (position > 0 ? [Self.stay] : []) + likely
             },
-            extend: { state, position, chord in
-                var score = 0.0
-                var current = state.logProbabilities
-                session.state = state.memory
-                if chord != Self.stay {
-                    score = current[chord] / adventure
-                    session.step(tokens: [chord], logits: &logits)
-                    current = Sampler.logProbabilities(logits: logits[...])
-                }
+            extendAll: { items, position in
                 let end = position + 1 < points.count ? points[position + 1] : melodyIndices.count
-                for index in points[position]..<end {
-                    let token = melodyIndices[index]
-                    score += current[token]
-                    session.step(tokens: [token], logits: &logits)
-                    current = Sampler.logProbabilities(logits: logits[...])
+                let segment = Array(melodyIndices[points[position]..<end])
+                let batch = items.count
+                let session = sessions[batch] ?? InferenceSession(model: model.network, batch: batch, threads: 1)
+                sessions[batch] = session
+                // Each stream: the path's state, then its chord token (none for a stay) and the segment.
+                let sequences = items.map { ($0.choice == Self.stay ? [] : [$0.choice]) + segment }
+                session.state = SearchState.batched(items.map(\.state.memory))
+                var current = items.map(\.state.logProbabilities)
+                var scores = [Float](repeating: 0, count: batch)
+                var finals = [SearchState?](repeating: nil, count: batch)
+                var batchLogits = [Float](repeating: 0, count: batch * v)
+                let longest = sequences.map(\.count).max() ?? 0
+                for step in 0..<longest {
+                    var tokens = [Int](repeating: 0, count: batch)
+                    for stream in 0..<batch {
+                        let sequence = sequences[stream]
+                        // A stream that has fed all it has repeats its last token; what follows is not used.
+                        tokens[stream] = sequence[min(step, sequence.count - 1)]
+                        guard step < sequence.count else { continue }
+                        let weight: Float = step == 0 && items[stream].choice != Self.stay ? 1 / adventure : 1
+                        scores[stream] += weight * current[stream][tokens[stream]]
+                    }
+                    session.step(tokens: tokens, logits: &batchLogits)
+                    var memory: [[Float]]?
+                    for stream in 0..<batch where step < sequences[stream].count {
+                        current[stream] = Self.logSoftmax(batchLogits[stream * v..<(stream + 1) * v])
+                        if step == sequences[stream].count - 1 {
+                            if memory == nil { memory = session.state }
+                            finals[stream] = SearchState(memory: SearchState.stream(stream, of: memory!, batch: batch),
+                                                         logProbabilities: current[stream])
+                        }
+                    }
                 }
-                return (State(memory: session.state, logProbabilities: current), score)
+                return (0..<batch).map { (finals[$0]!, Double(scores[$0])) }
             })
         // A stay holds the chord before.
         var held: [Int] = []
@@ -133,6 +175,23 @@ public struct Harmonizer {
 
     /// The choice of no chord token at a change point: the chord before goes on.
     static let stay = -1
+
+    /// Natural-log probabilities of logits, in single precision (the search computes thousands a melody).
+    static func logSoftmax(_ logits: ArraySlice<Float>) -> [Float] {
+        let maximum = logits.max() ?? 0
+        var sum: Float = 0
+        for value in logits { sum += exp(value - maximum) }
+        let logSum = log(sum) + maximum
+        return logits.map { $0 - logSum }
+    }
+
+    /// The part before the first change point after 0: the pickup, shortened to less than `length`.
+    static func leadIn(_ melody: Melody, length: QuarterLength) -> QuarterLength {
+        guard let pickup = melody.pickup, pickup > .zero, length > .zero else { return .zero }
+        var lead = pickup
+        while lead >= length { lead -= length }
+        return lead
+    }
 
     static func steps(_ length: QuarterLength, _ step: QuarterLength) -> Int {
         let ratio = length / step
