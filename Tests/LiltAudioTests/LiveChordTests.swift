@@ -233,19 +233,7 @@ func liveChordsThroughTheSynth() throws {
     var melody = Melody.sequence([(76, 1), (nil, 2)], tempo: 120)
     melody.chords = [try #require(ChordSymbol("C", onset: 0, duration: 3))]
 
-    let output = try FluidSynthOutput(synth: try Synth(soundFont: fluidR3, settings: dryPiano), request: .rawFile(raw))
-    let player = LivePlayer(output: output, melody: melody)
-    Thread.sleep(forTimeInterval: 0.05)
-    player.play()
-    var origin: Double?
-    let deadline = Date().addingTimeInterval(10)
-    while player.state != .finished, Date() < deadline {
-        origin = origin ?? player.originTime
-        Thread.sleep(forTimeInterval: 0.02)
-    }
-    Thread.sleep(forTimeInterval: 0.3)
-    player.shutdown()
-    output.close()
+    let origin = try playLive(melody, into: raw)
     let start = Int(try #require(origin) * 44.1)
 
     let live = try rawAudio(raw).mono()

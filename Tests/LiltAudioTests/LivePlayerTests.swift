@@ -152,20 +152,7 @@ func liveMatchesOffline() throws {
     let offlineReport = RenderExpectation(melody: melody, tempo: 150).check(offline)
     #expect(offlineReport.problems.isEmpty, "\(offlineReport.problems)")
 
-    let synth = try Synth(soundFont: fluidR3, settings: dryPiano)
-    let output = try FluidSynthOutput(synth: synth, request: .rawFile(raw))
-    let player = LivePlayer(output: output, melody: melody)
-    Thread.sleep(forTimeInterval: 0.05)
-    player.play()
-    var origin: Double?
-    let deadline = Date().addingTimeInterval(10)
-    while player.state != .finished, Date() < deadline {
-        origin = origin ?? player.originTime
-        Thread.sleep(forTimeInterval: 0.02)
-    }
-    Thread.sleep(forTimeInterval: 0.3)
-    player.shutdown()
-    output.close()
+    let origin = try playLive(melody, into: raw)
     let origin_ = try #require(origin)
 
     let live = try rawAudio(raw)

@@ -35,26 +35,7 @@ extension ComposingSession {
 
     /// Removes the chords in `range`: chords inside go, chords crossing its edges are cut at them.
     public mutating func clearChords(_ range: Range<QuarterLength>) {
-        guard !range.isEmpty else { return }
-        var kept: [ChordSymbol] = []
-        for chord in chords {
-            if chord.end <= range.lowerBound || chord.onset >= range.upperBound {
-                kept.append(chord)
-                continue
-            }
-            if chord.onset < range.lowerBound {
-                var head = chord
-                head.duration = range.lowerBound - chord.onset
-                kept.append(head)
-            }
-            if chord.end > range.upperBound {
-                var tail = chord
-                tail.onset = range.upperBound
-                tail.duration = chord.end - range.upperBound
-                kept.append(tail)
-            }
-        }
-        chords = kept.sorted { $0.onset < $1.onset }
+        chords = Self.cutting(chords, range, onset: \.onset, duration: \.duration)
     }
 
     /// Removes the chord sounding at `position`; returns it.

@@ -297,26 +297,34 @@ public struct ComposingSession: Hashable, Sendable, Codable {
 
     /// Silences `range`: notes inside are removed, notes crossing its edges are cut at them.
     public mutating func clear(_ range: Range<QuarterLength>) {
-        guard !range.isEmpty else { return }
-        var kept: [SessionNote] = []
-        for note in notes {
-            if note.end <= range.lowerBound || note.onset >= range.upperBound {
-                kept.append(note)
+        notes = Self.cutting(notes, range, onset: \.onset, duration: \.duration)
+    }
+
+    /// `items` (notes or chords) with `range` emptied: those inside removed, those crossing its edges
+    /// cut at them; sorted by onset.
+    static func cutting<Item>(_ items: [Item], _ range: Range<QuarterLength>, onset: WritableKeyPath<Item, QuarterLength>,
+                              duration: WritableKeyPath<Item, QuarterLength>) -> [Item] {
+        guard !range.isEmpty else { return items }
+        var kept: [Item] = []
+        for item in items {
+            let start = item[keyPath: onset], end = start + item[keyPath: duration]
+            if end <= range.lowerBound || start >= range.upperBound {
+                kept.append(item)
                 continue
             }
-            if note.onset < range.lowerBound {
-                var head = note
-                head.duration = range.lowerBound - note.onset
+            if start < range.lowerBound {
+                var head = item
+                head[keyPath: duration] = range.lowerBound - start
                 kept.append(head)
             }
-            if note.end > range.upperBound {
-                var tail = note
-                tail.onset = range.upperBound
-                tail.duration = note.end - range.upperBound
+            if end > range.upperBound {
+                var tail = item
+                tail[keyPath: onset] = range.upperBound
+                tail[keyPath: duration] = end - range.upperBound
                 kept.append(tail)
             }
         }
-        notes = kept.sorted { $0.onset < $1.onset }
+        return kept.sorted { $0[keyPath: onset] < $1[keyPath: onset] }
     }
 
     /// Removes the note at `index`.

@@ -117,3 +117,22 @@ struct RenderExpectation {
 }
 
 func fmt(_ value: Double) -> String { String(format: "%.4f", value) }
+
+/// Plays `melody` live through FluidSynth's file driver into `raw` (FluidR3, dry piano) until it finishes;
+/// returns when its onset 0 fell on the output's clock (milliseconds; frame `origin × 44.1` of the file).
+func playLive(_ melody: Melody, into raw: URL) throws -> Double? {
+    let output = try FluidSynthOutput(synth: try Synth(soundFont: fluidR3, settings: dryPiano), request: .rawFile(raw))
+    let player = LivePlayer(output: output, melody: melody)
+    Thread.sleep(forTimeInterval: 0.05)
+    player.play()
+    var origin: Double?
+    let deadline = Date().addingTimeInterval(10)
+    while player.state != .finished, Date() < deadline {
+        origin = origin ?? player.originTime
+        Thread.sleep(forTimeInterval: 0.02)
+    }
+    Thread.sleep(forTimeInterval: 0.3)
+    player.shutdown()
+    output.close()
+    return origin
+}
