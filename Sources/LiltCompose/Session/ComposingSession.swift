@@ -57,10 +57,12 @@ public struct SessionControls: Hashable, Sendable, Codable {
     public var randomSeed: UInt64
     /// The playback level in decibels relative to Lilt's own (0); sessions saved before it had one play at 0.
     public var volume: Double
+    /// The chords' instrument (their own channel); sessions saved before it play them with the default.
+    public var chordProgram: GMProgram
 
     public init(temperature: Double = 1.0, restBias: Double = 0, holdBias: Double = 0, tempo: Double = 120,
                 program: GMProgram = .acousticGrandPiano, bars: Int = 8, variations: Int = 4, randomSeed: UInt64 = 1,
-                volume: Double = 0) {
+                volume: Double = 0, chordProgram: GMProgram = .defaultChords) {
         self.temperature = temperature
         self.restBias = restBias
         self.holdBias = holdBias
@@ -70,10 +72,11 @@ public struct SessionControls: Hashable, Sendable, Codable {
         self.variations = variations
         self.randomSeed = randomSeed
         self.volume = volume
+        self.chordProgram = chordProgram
     }
 
     private enum CodingKeys: String, CodingKey {
-        case temperature, restBias, holdBias, tempo, program, bars, variations, randomSeed, volume
+        case temperature, restBias, holdBias, tempo, program, bars, variations, randomSeed, volume, chordProgram
     }
 
     public init(from decoder: any Decoder) throws {
@@ -87,9 +90,11 @@ public struct SessionControls: Hashable, Sendable, Codable {
         variations = try container.decode(Int.self, forKey: .variations)
         randomSeed = try container.decode(UInt64.self, forKey: .randomSeed)
         volume = try container.decodeIfPresent(Double.self, forKey: .volume) ?? 0
+        chordProgram = try container.decodeIfPresent(GMProgram.self, forKey: .chordProgram) ?? .defaultChords
     }
 
-    /// Written only when set, so that a session saved before there was a volume saves to the same bytes.
+    /// Volume and the chords' instrument are written only when set, so that a session saved before they
+    /// existed saves to the same bytes.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(temperature, forKey: .temperature)
@@ -101,6 +106,7 @@ public struct SessionControls: Hashable, Sendable, Codable {
         try container.encode(variations, forKey: .variations)
         try container.encode(randomSeed, forKey: .randomSeed)
         if volume != 0 { try container.encode(volume, forKey: .volume) }
+        if chordProgram != .defaultChords { try container.encode(chordProgram, forKey: .chordProgram) }
     }
 }
 

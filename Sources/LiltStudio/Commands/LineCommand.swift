@@ -12,6 +12,7 @@ public enum LineCommand: Equatable, Sendable {
     case export(String)
     case tempo(Double)
     case program(String)
+    case chordProgram(String)
     case transpose(Int)
     case octave(Int)
     case meter(Int, Int)
@@ -92,6 +93,10 @@ extension LineCommand {
         },
         LineCommandSpec(names: ["program", "instrument"], usage: ":program N|NAME", summary: "instrument: GM 1-128 or name") {
             .program(try $0.need("a General MIDI number 1-128 or a name"))
+        },
+        LineCommandSpec(names: ["chordprogram", "chordinstrument"], usage: ":chordprogram N|NAME",
+                        summary: "the chords' instrument") {
+            .chordProgram(try $0.need("a General MIDI number 1-128 or a name"))
         },
         LineCommandSpec(names: ["transpose"], usage: ":transpose N", summary: "selection (or all), semitones") {
             .transpose(try $0.integer("a number of semitones"))

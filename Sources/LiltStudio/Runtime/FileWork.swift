@@ -25,9 +25,9 @@ enum FileWork {
     }
 
     /// Writes MIDI, MusicXML, ABC or kern.
-    static func write(_ melody: Melody, to url: URL, program: GMProgram) -> StudioEvent {
+    static func write(_ melody: Melody, to url: URL, program: GMProgram, chordProgram: GMProgram) -> StudioEvent {
         do {
-            try MusicFile.write([melody], to: url, program: program)
+            try MusicFile.write([melody], to: url, program: program, chordProgram: chordProgram)
             return .exported(StudioMessage("exported \(url.lastPathComponent) (\(melody.notes.filter { !$0.isRest }.count) notes)"))
         } catch {
             return .exported(StudioMessage("\(error)", isError: true))
@@ -35,10 +35,11 @@ enum FileWork {
     }
 
     /// Renders WAV with the SoundFont.
-    static func render(_ melody: Melody, to url: URL, program: GMProgram, tempo: Double, soundFont: URL) -> StudioEvent {
+    static func render(_ melody: Melody, to url: URL, program: GMProgram, chordProgram: GMProgram, tempo: Double,
+                       soundFont: URL) -> StudioEvent {
         do throws(AudioError) {
             let renderer = try OfflineRenderer(soundFont: soundFont, settings: SynthSettings(program: program))
-            try WAVWriter.write(try renderer.render(melody, tempo: tempo).leveled(.standard).audio, to: url)
+            try WAVWriter.write(try renderer.render(melody, tempo: tempo, chordProgram: chordProgram).leveled(.standard).audio, to: url)
             return .exported(StudioMessage("exported \(url.lastPathComponent)"))
         } catch {
             return .exported(StudioMessage(error.description, isError: true))

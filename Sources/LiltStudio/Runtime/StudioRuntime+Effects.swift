@@ -50,15 +50,16 @@ extension StudioRuntime {
         case .save(let session, let url, let revision, let thenQuit):
             inbox.post(FileWork.save(session, to: url, revision: revision, thenQuit: thenQuit))
         case .open(let url): inbox.post(FileWork.open(url))
-        case .export(let melody, let url, let program, let tempo):
+        case .export(let melody, let url, let program, let chordProgram, let tempo):
             if url.pathExtension.lowercased() == "wav" {
                 guard let soundFont = environment.soundFont else { return }
                 inbox.started()
                 work.run(on: .files) {
-                    inbox.finished(FileWork.render(melody, to: url, program: program, tempo: tempo, soundFont: soundFont))
+                    inbox.finished(FileWork.render(melody, to: url, program: program, chordProgram: chordProgram, tempo: tempo,
+                                                   soundFont: soundFont))
                 }
             } else {
-                inbox.post(FileWork.write(melody, to: url, program: program))
+                inbox.post(FileWork.write(melody, to: url, program: program, chordProgram: chordProgram))
             }
         case .writeAutosave(let session, let file):
             do {
@@ -82,6 +83,7 @@ extension StudioRuntime {
             case .tempo(let tempo): try player.setTempo(tempo)
             case .loop(let range): try player.setLoop(range)
             case .program(let program): try player.setProgram(program)
+            case .chordProgram(let program): try player.setChordProgram(program)
             case .volume(let decibels): player.setVolume(decibels)
             case .panic: player.panic()
             }

@@ -47,6 +47,7 @@ public final class StudioRuntime {
         player = LivePlayer(output: environment.output, melody: session.melody, tempo: session.controls.tempo,
                             pacing: environment.pacing)
         try? player.setProgram(session.controls.program)
+        try? player.setChordProgram(session.controls.chordProgram)
         player.setVolume(session.controls.volume)
 
         var state = StudioState(session: session, file: file, audioName: environment.audioName,

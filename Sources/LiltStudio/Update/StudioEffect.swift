@@ -44,7 +44,7 @@ public enum StudioEffect: Sendable, Equatable {
     /// Read a session (`.lilt`) or a melody file.
     case open(URL)
     /// Write a melody as MIDI, MusicXML, ABC or kern, or render it to WAV (in the background).
-    case export(Melody, to: URL, program: GMProgram, tempo: Double)
+    case export(Melody, to: URL, program: GMProgram, chordProgram: GMProgram, tempo: Double)
     case writeAutosave(ComposingSession, file: URL?)
     case discardAutosave
 }
@@ -62,6 +62,8 @@ public enum PlayerCommand: Sendable, Equatable {
     case tempo(Double)
     case loop(Range<Double>?)
     case program(GMProgram)
+    /// The chords' instrument.
+    case chordProgram(GMProgram)
     /// The level in decibels relative to Lilt's own.
     case volume(Double)
     /// All sound off at once.

@@ -151,7 +151,7 @@ extension StudioState {
     /// The player's tempo and instrument after the controls changed by undo, redo or a new session.
     func playerFollowsControls() -> [StudioEffect] {
         [.player(.tempo(session.controls.tempo)), .player(.program(session.controls.program)),
-         .player(.volume(session.controls.volume))]
+         .player(.chordProgram(session.controls.chordProgram)), .player(.volume(session.controls.volume))]
     }
 
     /// Sets a slider as an undoable edit and applies it at once: to the player, to live mode, or by

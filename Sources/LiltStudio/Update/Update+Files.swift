@@ -50,7 +50,8 @@ extension StudioState {
             }
             message = StudioMessage("rendering \(target.lastPathComponent)...")
         }
-        return [.export(session.melody, to: target, program: session.controls.program, tempo: session.controls.tempo)]
+        return [.export(session.melody, to: target, program: session.controls.program,
+                        chordProgram: session.controls.chordProgram, tempo: session.controls.tempo)]
     }
 
     /// At start: an earlier run left this session unsaved; ask whether to restore it.

@@ -29,6 +29,16 @@ extension StudioState {
                 message = StudioMessage(error.description, isError: true)
                 return []
             }
+        case .chordProgram(let text):
+            do {
+                let program = try GMProgram.parse(text)
+                let effects = edit("chord instrument") { $0.controls.chordProgram = program }
+                message = StudioMessage("chord instrument \(program)")
+                return effects + [.player(.chordProgram(program))]
+            } catch {
+                message = StudioMessage(error.description, isError: true)
+                return []
+            }
         case .transpose(let semitones):
             let range = selection ?? (.zero..<(session.length + Self.step))
             let effects = edit("transpose") { $0.transpose(range, by: semitones, chords: true) }

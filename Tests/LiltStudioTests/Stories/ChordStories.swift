@@ -172,3 +172,22 @@ func liveChordsKept() throws {
     #expect(studio.state.session.chords.allSatisfy { $0.onset >= 4 })
     #expect(studio.output.played.contains { $0.channel == ChordVoicing.channel })
 }
+
+@Test(":chordprogram chooses the chords' instrument: the player takes it, the session keeps it, exports use it, undo takes it back")
+func chordInstrument() throws {
+    var state = StudioState.given([60, 64])
+    state.workingDirectory = URL(fileURLWithPath: "/out")
+    let effects = state.command("chordprogram strings")
+    let strings = try GMProgram.parse("strings")
+    #expect(effects.playerCommands == [.chordProgram(strings)])
+    #expect(state.session.controls.chordProgram == strings && strings != .defaultChords)
+    #expect(state.message?.text == "chord instrument \(strings)")
+    let export = state.command("export a.mid")
+    #expect(export.contains { if case .export(_, _, _, let chords, _) = $0 { chords == strings } else { false } })
+    #expect(String(decoding: SessionFile.encode(state.session), as: UTF8.self).contains("\"chordProgram\""))
+    let undone = state.press("u")
+    #expect(state.session.controls.chordProgram == .defaultChords)
+    #expect(undone.playerCommands.contains(.chordProgram(.defaultChords)))
+    _ = state.command("chordprogram 999")
+    #expect(state.message?.isError == true)
+}

@@ -56,7 +56,8 @@ func exportMelody() {
     var state = StudioState.given([60, 62])
     state.workingDirectory = URL(fileURLWithPath: "/out")
     #expect(state.command("export a.mid") == [.export(state.session.melody, to: URL(fileURLWithPath: "/out/a.mid"),
-                                                      program: .acousticGrandPiano, tempo: 120)])
+                                                      program: .acousticGrandPiano, chordProgram: .defaultChords,
+                                                      tempo: 120)])
     #expect(state.command("export a.wav").isEmpty)
     #expect(state.message?.text == "WAV export needs a SoundFont (see lilt doctor)")
     state.canRenderWAV = true
