@@ -36,7 +36,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Window length T (steps).") var seq: Int?
     @Option(help: "Parallel streams B.") var batch: Int?
     @Option(help: "Epochs at most.") var epochs: Int?
-    @Option(help: "Stop after this many minutes of training.") var minutes: Double?
+    @Option(help: "Train for this many minutes: the time is used whole (no epoch limit or early stopping unless --epochs or --patience asks for one); the best checkpoint is kept.")
+    var minutes: Double?
     @Option(help: "Learning rate (Adam).") var lr: Float?
     @Option(help: "Largest gradient norm (0: no clipping).") var clip: Float?
     @Option(help: "Random seed (weights, split, order, dropout).") var seed: UInt64?
@@ -81,8 +82,18 @@ struct TrainCommand: ParsableCommand {
         if let seed { options.seed = seed }
         if let threads { options.threads = max(1, threads) }
         if let patience { options.earlyStoppingPatience = patience > 0 ? patience : nil }
+        // A time budget is used whole: the time ends the run, not an epoch count or a stretch without a
+        // better validation (which is noisy epoch to epoch); the best checkpoint is kept either way.
+        var epochsShown: Int? = options.epochs
+        if minutes != nil, !`default` {
+            if epochs == nil {
+                options.epochs = TrainCommand.epochsWithinTime
+                epochsShown = nil
+            }
+            if patience == nil { options.earlyStoppingPatience = nil }
+        }
 
-        let printer = TrainingPrinter(epochs: options.epochs, minutes: options.minutes)
+        let printer = TrainingPrinter(epochs: epochsShown, minutes: options.minutes)
         let job = TrainingJob(corpus: encoded, model: model, options: options, directory: directory, resume: resume,
                               maxSteps: maxSteps.map { max(0, $0) }, onEvent: { printer.show($0) })
         // A resumed run goes on with the shape and windows it was saved with, whatever the options say.
@@ -133,6 +144,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// `./Corpora` when it exists, else the `Corpora` folder of the package the program was built in.
+    /// The epoch limit when the time limit alone should end a run.
+    static let epochsWithinTime = 1_000_000
+
     static func corporaFolder() -> URL {
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Corpora")
         if FileManager.default.fileExists(atPath: here.path) { return here }
@@ -150,11 +164,12 @@ struct TrainCommand: ParsableCommand {
 /// Prints training events: a live line on a terminal (epoch, batch, loss, steps/s, ETA), a plain line every
 /// ten seconds when not, and one summary per epoch either way.
 final class TrainingPrinter: Sendable {
-    let epochs: Int
+    /// The epoch limit (nil: the time limit alone ends the run).
+    let epochs: Int?
     let minutes: Double?
     private let progress = ProgressLine()
 
-    init(epochs: Int, minutes: Double?) {
+    init(epochs: Int?, minutes: Double?) {
         self.epochs = epochs
         self.minutes = minutes
     }
@@ -167,10 +182,10 @@ final class TrainingPrinter: Sendable {
         case .trainer(.batch(let batch)):
             let epochFraction = Double(batch.batch) / Double(max(batch.batchesPerEpoch, 1))
             let done = Double(batch.epoch - 1) + epochFraction
-            var eta = batch.elapsedSeconds / max(done, 1e-9) * (Double(epochs) - done)
+            var eta = epochs.map { batch.elapsedSeconds / max(done, 1e-9) * (Double($0) - done) } ?? .infinity
             if let minutes { eta = min(eta, max(0, minutes * 60 - batch.elapsedSeconds)) }
-            let text = String(format: "epoch %d/%d  batch %d/%d  loss %.3f  %.0f steps/s  ETA %@",
-                              batch.epoch, epochs, batch.batch, batch.batchesPerEpoch, batch.loss,
+            let text = String(format: "epoch %d%@  batch %d/%d  loss %.3f  %.0f steps/s  ETA %@",
+                              batch.epoch, epochs.map { "/\($0)" } ?? "", batch.batch, batch.batchesPerEpoch, batch.loss,
                               batch.stepsPerSecond, clock(eta))
             progress.update(text, force: batch.batch == batch.batchesPerEpoch,
                             milestone: Int(progress.elapsedSeconds / 10))

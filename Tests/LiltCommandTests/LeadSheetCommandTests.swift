@@ -43,6 +43,14 @@ func leadSheetCommands() throws {
                              "--batch", "2", "--out", model.path], environment: environment)
     #expect(train.status == 0, "\(train.output)")
 
+    // A time budget is used whole: neither the default 20 epochs nor early stopping end it.
+    let timed = folder.appendingPathComponent("timed")
+    let budget = try runLilt(["train", "--corpus", "lead", "--layers", "1", "--hidden", "8", "--seq", "16", "--batch", "2",
+                              "--minutes", "0.05", "--out", timed.path], environment: environment)
+    #expect(budget.status == 0, "\(budget.output)")
+    let rows = try String(contentsOf: timed.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n").count - 1
+    #expect(rows > 20, "\(rows) epochs in three seconds of a three-song corpus")
+
     let free = folder.appendingPathComponent("free.json")
     let generate = try runLilt(["generate", "--model", model.path, "--bars", "4", "--keep-going", "--out", free.path],
                                environment: environment)
