@@ -57,7 +57,7 @@ public struct Harmonizer {
     /// Chords tried at each change point: the most likely ones after the path (at most this many).
     public var candidates: Int
 
-    public init(model: MusicModel, beamWidth: Int = 4, adventure: Double = 1, candidates: Int = 12) {
+    public init(model: MusicModel, beamWidth: Int = 4, adventure: Double = 1, candidates: Int = 4) {
         self.model = model
         self.beamWidth = beamWidth
         self.adventure = adventure
