@@ -228,3 +228,19 @@ func trainingHistoryFromMetrics() throws {
     #expect(read.epochs == epochs)
     #expect(read.settings.contains("LSTM") && read.settings.contains("dropout"))
 }
+
+@Test("a corpus's pooled histograms are shares of its notes, at distance 0 from themselves")
+func pooledCorpusHistograms() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lilt-pooled-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data("X:1\nT:A\nL:1/4\nK:C\nC D E C|]\nX:2\nT:B\nL:1/4\nK:C\nG A G G|]\n".utf8).write(to: folder.appendingPathComponent("two.abc"))
+    let corpus = CorpusImporter(concurrency: 1).importCorpus(name: "two", paths: [folder])
+    let pooled = PooledHistograms(corpus: corpus)
+    #expect(pooled.melodies == 2 && pooled.notes == 8)
+    #expect(abs(pooled.pitchClasses.reduce(0, +) - 1) < 1e-9 && abs(pooled.intervals.reduce(0, +) - 1) < 1e-9)
+    #expect(abs(pooled.pitchClasses[7] - 3.0 / 8) < 1e-9, "three of the eight notes are G")
+    #expect(pooled.intervals[12] == 1.0 / 6, "one repeated note among six intervals")
+    let distance = pooled.distances(to: pooled)
+    #expect(distance.pitchClasses == 0 && distance.intervals == 0)
+}

@@ -291,3 +291,31 @@ func historyInTrainingPane() {
         .filter { (0x2801...0x28FF).contains($0.character.value) }
     #expect(duringDots.contains { $0.style.foreground == LossGraphView.referenceColor })
 }
+
+@Test("the statistics pane draws the take's pitch-class and interval shares beside the corpus's, with their distances")
+func statisticsPane() {
+    var session = ComposingSession()
+    for (index, pitch) in [60, 62, 64].enumerated() {
+        session.insert(SessionNote(pitch: pitch, onset: QuarterLength(index), duration: 1, origin: .edited))
+    }
+    var state = StudioState(session: session, unicode: true)
+    state.model = LoadedModel(model: tinyModel(), name: "folk")
+    state.showStatistics = true
+    var corpus = PooledHistograms([])
+    corpus.pitchClasses = [0.3, 0, 0.2, 0, 0.2, 0.1, 0, 0.2, 0, 0, 0, 0]
+    corpus.intervals = (0..<25).map { $0 == 12 ? 0.5 : ($0 == 14 || $0 == 10 ? 0.25 : 0) }
+    corpus.melodies = 40
+    state.corpusHistograms = CorpusHistograms(name: "samples", histograms: corpus)
+    let screen = StudioView.render(state, size: TerminalSize(width: 160, height: 40))
+    let text = (0..<screen.height).map { screen.row(text: $0) }.joined(separator: "\n")
+    #expect(text.contains("statistics: the take against corpus samples"), "\(text)")
+    #expect(text.contains("take: 3 notes") && text.contains("corpus: 40 songs") && text.contains("JS pitch"))
+    let cells = (0..<screen.height).flatMap { y in (0..<screen.width).map { screen[$0, y] } }
+    let blocks: Set<Unicode.Scalar> = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    #expect(cells.contains { blocks.contains($0.character) && $0.style.foreground == StatisticsView.takeColor })
+    #expect(cells.contains { blocks.contains($0.character) && $0.style.foreground == StatisticsView.corpusColor })
+    // The take C D E (no generated notes: the whole melody): none on G, its intervals two whole tones up.
+    let take = state.takeHistograms
+    #expect(take?.notes == 3 && take?.pitchClasses[7] == 0)
+    #expect(take.map { abs($0.intervals[14] - 1) < 1e-9 } == true)
+}

@@ -102,3 +102,41 @@ public struct CorpusComparison: Sendable, Codable, Equatable {
         return sqrt(max(0, divergence))
     }
 }
+
+/// Pitch-class and interval histograms pooled over melodies (a corpus's songs, or a take), as shares, for
+/// pictures beside each other.
+public struct PooledHistograms: Sendable, Equatable {
+    /// Shares of note onsets per pitch class (C = 0), summing to 1 (all 0 without notes).
+    public var pitchClasses: [Double]
+    /// Shares of intervals −12…+12 semitones (index 0 = −12).
+    public var intervals: [Double]
+    public var melodies: Int
+    public var notes: Int
+
+    public init(_ list: [MelodyStatistics]) {
+        var pitchClasses = [Double](repeating: 0, count: 12), intervals = [Double](repeating: 0, count: 25)
+        for item in list {
+            for index in 0..<12 { pitchClasses[index] += item.pitchClasses[index] }
+            for index in 0..<25 { intervals[index] += item.intervals[index] }
+        }
+        func shares(_ counts: [Double]) -> [Double] {
+            let total = counts.reduce(0, +)
+            return total > 0 ? counts.map { $0 / total } : counts
+        }
+        self.pitchClasses = shares(pitchClasses)
+        self.intervals = shares(intervals)
+        melodies = list.count
+        notes = list.reduce(0) { $0 + $1.notes }
+    }
+
+    /// The histograms of a corpus's songs.
+    public init(corpus: EncodedCorpus) {
+        self.init(corpus.songs.map { song in MelodyStatistics(song.tokens.map { corpus.vocabulary.tokens[$0] }) })
+    }
+
+    /// Jensen–Shannon distances to `other`: pitch classes, intervals.
+    public func distances(to other: PooledHistograms) -> (pitchClasses: Double, intervals: Double) {
+        (CorpusComparison.jensenShannonDistance(pitchClasses, other.pitchClasses),
+         CorpusComparison.jensenShannonDistance(intervals, other.intervals))
+    }
+}

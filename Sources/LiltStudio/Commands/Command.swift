@@ -15,7 +15,7 @@ public enum Command: Equatable, Sendable {
     // With the model
     case continueFromCursor, variations, browse(Int), compare, toggleLive, togglePredictions
     // Training
-    case toggleTraining, toggleLogScale, trainStartPause, previewSample
+    case toggleTraining, toggleLogScale, trainStartPause, previewSample, toggleStatistics
     // App
     case save, commandLine, quit, forceQuit, toggleHelp
 }

@@ -138,6 +138,7 @@ public struct KeyMap: Sendable {
         add(char("S"), .normal, .previewSample, training, "preview the epoch sample")
         add(char("T"), .normal, .toggleTraining, training, "training pane on/off")
         add(char("#"), .normal, .toggleLogScale, training, "loss graph: log / linear scale")
+        add(char("s"), .normal, .toggleStatistics, training, "statistics: take vs corpus")
 
         add(.control("s"), .both, .save, file, "save the session")
         add(char(":"), .normal, .commandLine, file, "command line (:help)")

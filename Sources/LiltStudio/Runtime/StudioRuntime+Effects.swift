@@ -45,6 +45,21 @@ extension StudioRuntime {
             inbox.post(.corporaListed(CorpusStore(directory: setup.locations.corpora).names(),
                                       defaultName: setup.defaultCorpusName))
 
+        case .loadCorpusHistograms(let name):
+            guard let setup = environment.training else {
+                inbox.post(.failed("no corpus store here to compare with"))
+                return
+            }
+            inbox.started()
+            work.run(on: .files) {
+                do {
+                    let corpus = try CorpusStore(directory: setup.locations.corpora).load(name)
+                    inbox.finished(.corpusHistograms(CorpusHistograms(name: name, histograms: PooledHistograms(corpus: corpus))))
+                } catch {
+                    inbox.finished(.failed("statistics: \(error)"))
+                }
+            }
+
         case .midi(let request): connectMIDI(request)
 
         case .save(let session, let url, let revision, let thenQuit):

@@ -52,6 +52,10 @@ public struct StudioState: Sendable {
     public var showHelp = false
     public var helpScroll = 0
     public var showTraining = false
+    /// The statistics pane (`s`) in the training pane's place.
+    public var showStatistics = false
+    /// The histograms of the corpus the statistics pane compares with, once loaded.
+    public var corpusHistograms: CorpusHistograms?
     public var lossLogScale = false
     public var message: StudioMessage?
     public var unicode: Bool

@@ -31,6 +31,8 @@ public enum StudioEffect: Sendable, Equatable {
     case resumeTraining
     case stopTraining
     case listCorpora
+    /// The pitch-class and interval histograms of a stored corpus (`.corpusHistograms`).
+    case loadCorpusHistograms(String)
     /// A timer due at a time on the studio's clock (milliseconds), so that a run of them does not drift.
     case scheduleAt(StudioTimer, milliseconds: Double)
     /// Post the time now (`StudioEvent.stamped`).

@@ -41,6 +41,7 @@ public enum StudioEvent: Sendable {
     case training([TrainingJobEvent], held: Bool)
     /// The stored corpora (`:corpora`) and the default one's name.
     case corporaListed([String], defaultName: String)
+    case corpusHistograms(CorpusHistograms)
     case saved(ComposingSession, to: URL, revision: Int, thenQuit: Bool)
     case saveFailed(String)
     /// A session or melody file was read: the session, and its file when it is a session file.

@@ -36,7 +36,7 @@ extension StudioState {
 
     /// A click in the roll moves the cursor there; the wheel moves the cursor's pitch.
     mutating func handle(_ mouse: MouseEvent) -> [StudioEffect] {
-        let grid = StudioLayout(size: screen, showsTraining: showTraining).grid
+        let grid = StudioLayout(size: screen, showsTraining: showsSidePane).grid
         switch mouse.action {
         case .press where grid.contains(x: mouse.x, y: mouse.y):
             let step = scrollStep + (mouse.x - grid.x) / max(1, zoom)
@@ -144,7 +144,9 @@ extension StudioState {
         case .previewSample: return previewSample()
         case .toggleTraining:
             showTraining.toggle()
+            showStatistics = false
             return []
+        case .toggleStatistics: return toggleStatistics()
         case .toggleLogScale:
             lossLogScale.toggle()
             message = StudioMessage("loss graph: " + (lossLogScale ? "log scale" : "linear scale"))

@@ -43,6 +43,9 @@ extension StudioState {
         case .trainingFailed(let reason): effects = trainingFailed(reason)
         case .training(let events, let held): effects = training(events, held: held)
         case .corporaListed(let names, let defaultName): effects = corporaListed(names, defaultName: defaultName)
+        case .corpusHistograms(let histograms):
+            corpusHistograms = histograms
+            effects = []
         case .saved(let written, let url, let revision, let thenQuit):
             effects = saved(written, to: url, revision: revision, thenQuit: thenQuit)
         case .midi(let note, let time): effects = midiNote(note, at: time)

@@ -6,7 +6,7 @@ extension StudioState {
     /// Keeps the cursor in view (or, following, the playhead) and brings in the pitches a generation
     /// just wrote. Called after every event, so the view never waits for a frame to catch up.
     mutating func scrollIntoView() {
-        let grid = StudioLayout(size: screen, showsTraining: showTraining).grid
+        let grid = StudioLayout(size: screen, showsTraining: showsSidePane).grid
         guard grid.width > 0, grid.height > 0 else { return }
         let visibleSteps = max(1, grid.width / max(1, zoom))
         let margin = min(4, visibleSteps / 4)

@@ -11,14 +11,16 @@ public enum StudioView {
 
     public static func draw(_ state: StudioState, keyMap: KeyMap = .standard, on canvas: inout Canvas) {
         let size = TerminalSize(width: canvas.width, height: canvas.height)
-        let layout = StudioLayout(size: size, showsTraining: state.showTraining)
+        let layout = StudioLayout(size: size, showsTraining: state.showsSidePane)
         if layout.isTooSmall {
             SmallTerminalView.draw(size: size, unicode: state.unicode, on: &canvas)
             return
         }
         TitleBarView.draw(state, in: layout.title, on: &canvas)
         PianoRollView.draw(state, in: layout.roll, on: &canvas)
-        if let pane = layout.training {
+        if let pane = layout.training, state.showStatistics {
+            StatisticsView.draw(state, in: pane, on: &canvas)
+        } else if let pane = layout.training {
             // A run of this session, with the loaded model's own curves dimmed beside it; else those curves.
             let history = state.loadedModelHistory
             if let training = state.training {

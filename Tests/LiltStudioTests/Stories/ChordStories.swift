@@ -191,3 +191,21 @@ func chordInstrument() throws {
     _ = state.command("chordprogram 999")
     #expect(state.message?.isError == true)
 }
+
+@Test("s opens the statistics pane: without a model it says why; with one, its corpus's histograms are asked for once")
+func statisticsToggle() {
+    var without = StudioState.given([60, 62])
+    #expect(without.press("s").isEmpty && !without.showStatistics)
+    #expect(without.message?.isError == true)
+
+    var state = StudioState.given([60, 62], model: tinyModel())
+    state.corpusName = "samples"
+    #expect(state.press("s") == [.loadCorpusHistograms("samples")])
+    #expect(state.showStatistics && state.showsSidePane)
+    _ = state.update(.corpusHistograms(CorpusHistograms(name: "samples", histograms: PooledHistograms([]))))
+    _ = state.press("s")
+    #expect(!state.showStatistics)
+    #expect(state.press("s").isEmpty, "the histograms are kept")
+    _ = state.press("T")
+    #expect(state.showTraining && !state.showStatistics)
+}
