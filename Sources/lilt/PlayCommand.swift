@@ -47,7 +47,11 @@ struct Play: ParsableCommand {
         defer { AudioLog.restoreStandardError() }
 
         let tempo = melodyOptions.tempo ?? melody.playbackTempo
-        let player = LivePlayer(output: output, melody: melody, tempo: tempo)
+        var played = melody
+        let chordInstrument = try melodyOptions.chordInstrument()
+        if chordInstrument == nil { played.chords = [] }
+        let player = LivePlayer(output: output, melody: played, tempo: tempo)
+        if let chordInstrument { try player.setChordProgram(chordInstrument) }
         if loop { try player.setLoop(0..<max(melody.length.doubleValue, 0.25)) }
 
         // Ctrl-C: silence first (from the signal queue, at once), then end the player and the driver.
@@ -123,6 +127,15 @@ struct MelodySoundOptions: ParsableArguments {
 
     @Option(help: "A SoundFont (.sf2/.sf3) to use instead of the ones Lilt looks for.")
     var soundfont: String?
+
+    @Option(help: "The General MIDI program the chord symbols are played with (1-128 or a name; 'none' leaves them out).")
+    var chordProgram = "25"
+
+    /// The chords' instrument (nil: `none`, the chords are left out).
+    func chordInstrument() throws -> GMProgram? {
+        guard chordProgram.lowercased() != "none" else { return nil }
+        do { return try GMProgram.parse(chordProgram) } catch { throw CommandError("--chord-program: \(error)") }
+    }
 
     /// The melody, the instrument and the SoundFont file, or the error that names what is wrong.
     func resolve() throws -> (Melody, GMProgram, URL) {

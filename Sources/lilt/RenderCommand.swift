@@ -17,9 +17,6 @@ struct Render: ParsableCommand {
     @Option(help: "Seconds rendered after the last note for its release.")
     var tail = 1.0
 
-    @Option(help: "The General MIDI program the chord symbols are played with (1-128 or a name; 'none' leaves them out).")
-    var chordProgram = "25"
-
     @Option(help: "Decibels to change the synth's level by, instead of normalizing (0: as FluidSynth renders it).")
     var gain: Double?
 
@@ -29,12 +26,7 @@ struct Render: ParsableCommand {
     func run() throws {
         AudioLog.use(DataLocations().audioLog)
         let (melody, program, font) = try melodyOptions.resolve()
-        var chordInstrument: GMProgram?
-        if chordProgram.lowercased() != "none" {
-            do { chordInstrument = try GMProgram.parse(chordProgram) } catch {
-                throw CommandError("--chord-program: \(error)")
-            }
-        }
+        let chordInstrument = try melodyOptions.chordInstrument()
         let renderer = try OfflineRenderer(soundFont: font, settings: SynthSettings(program: program),
                                            releaseTail: max(0, tail))
         let clock = ContinuousClock()

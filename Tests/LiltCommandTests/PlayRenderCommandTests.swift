@@ -164,3 +164,31 @@ func renderLevels() throws {
     let louder = try render(["--gain", "4.5"])
     #expect(abs(louder - raw - 4.5) < 0.05, "--gain 4.5: \(louder) dBFS against \(raw)")
 }
+
+@Test("lilt play plays a melody's chord symbols on their own instrument; --chord-program none leaves them out",
+      .enabled(if: hasSoundFont))
+func playPlaysChords() throws {
+    let folder = try makeFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // One short note, then a bar where only the chord (an organ, held) sounds.
+    let tune = folder.appendingPathComponent("chords.json")
+    try Data("""
+        {"melodies":[{"title":"Chords","key":"C major","meter":"4/4","tempo":120,
+        "notes":[{"pitch":72,"onset":0,"duration":0.25},{"pitch":null,"onset":0.25,"duration":3.75}],
+        "chords":[{"symbol":"C","root":0,"quality":"major","bass":null,"onset":0,"duration":4}]}]}
+        """.utf8).write(to: tune)
+    func chordLevel(_ extra: [String]) throws -> Double {
+        let raw = folder.appendingPathComponent("live-\(extra.count).raw")
+        let (status, output) = try runLilt(["play", tune.path, "--audio-file", raw.path] + extra)
+        #expect(status == 0, "\(output)")
+        let bytes = try Data(contentsOf: raw)
+        let pcm = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }.map { Double(Int16(littleEndian: $0)) }
+        // 1.0 … 1.5 s (stereo frames): the note long gone, the chord held.
+        let part = pcm[min(pcm.count, 88_200)..<min(pcm.count, 132_300)]
+        return (part.map { $0 * $0 }.reduce(0, +) / Double(max(part.count, 1))).squareRoot()
+    }
+    let withChords = try chordLevel(["--chord-program", "church organ"])
+    let without = try chordLevel(["--chord-program", "none", "--index", "1"])
+    #expect(withChords > 100, "the chord is heard: RMS \(withChords)")
+    #expect(withChords > 10 * without, "RMS \(withChords) with chords, \(without) without")
+}
