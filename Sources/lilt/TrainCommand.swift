@@ -85,7 +85,7 @@ struct TrainCommand: ParsableCommand {
         // A time budget is used whole: the time ends the run, not an epoch count or a stretch without a
         // better validation (which is noisy epoch to epoch); the best checkpoint is kept either way.
         var epochsShown: Int? = options.epochs
-        if minutes != nil, !`default` {
+        if options.minutes != nil {
             if epochs == nil {
                 options.epochs = TrainCommand.epochsWithinTime
                 epochsShown = nil
