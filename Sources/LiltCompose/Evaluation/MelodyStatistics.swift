@@ -78,15 +78,9 @@ public struct CorpusComparison: Sendable, Codable, Equatable {
                         meanRestRatio: list.reduce(0) { $0 + $1.restRatio } / n,
                         meanInScaleRatio: list.reduce(0) { $0 + $1.inScaleRatio } / n)
         }
-        func pooled(_ list: [MelodyStatistics], _ path: KeyPath<MelodyStatistics, [Double]>, _ count: Int) -> [Double] {
-            var total = [Double](repeating: 0, count: count)
-            for item in list { for (index, value) in item[keyPath: path].enumerated() { total[index] += value } }
-            return total
-        }
         self.generated = side(generated)
         self.corpus = side(corpus)
-        pitchClassDistance = Self.jensenShannonDistance(pooled(generated, \.pitchClasses, 12), pooled(corpus, \.pitchClasses, 12))
-        intervalDistance = Self.jensenShannonDistance(pooled(generated, \.intervals, 25), pooled(corpus, \.intervals, 25))
+        (pitchClassDistance, intervalDistance) = PooledHistograms(generated).distances(to: PooledHistograms(corpus))
     }
 
     /// √JSD in bits of two histograms (normalised here); 0 when either is empty.

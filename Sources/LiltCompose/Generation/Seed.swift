@@ -184,12 +184,7 @@ extension ComposingSession {
             if cut.end > position { cut.duration = position - cut.onset }
             return cut
         }
-        melody.chords = melody.chords.compactMap { chord in
-            guard chord.onset < position else { return nil }
-            var cut = chord
-            if cut.end > position { cut.duration = position - cut.onset }
-            return cut
-        }
+        melody.chords = melody.chords.compactMap { $0.clipped(to: .zero..<position) }
         if melody.length < position, melody.notes.contains(where: { !$0.isRest }) {
             melody.notes.append(.rest(at: melody.length, for: position - melody.length))
         }

@@ -166,9 +166,9 @@ public struct Harmonizer {
         result.chords = held.enumerated().map { position, index in
             guard case .chord(let chord) = model.vocabulary.tokens[index] else { preconditionFailure("a chord index") }
             let start = points[position], end = position + 1 < points.count ? points[position + 1] : melodyIndices.count
-            let sounding = ChordToken(root: chord.root - shift, quality: chord.quality, bass: chord.bass.map { $0 - shift })
-            return sounding.symbol(onset: model.encoding.step * QuarterLength(start),
-                                   duration: model.encoding.step * QuarterLength(end - start), fifths: fifths)
+            return chord.transposed(by: -shift).symbol(onset: model.encoding.step * QuarterLength(start),
+                                                       duration: model.encoding.step * QuarterLength(end - start),
+                                                       fifths: fifths)
         }
         return Result(melody: result, logProbability: best.score, changePoints: points.count)
     }

@@ -186,6 +186,16 @@ public struct ChordSymbol: Hashable, Sendable, Codable, CustomStringConvertible 
                            bass: bass.map { NoteName(pitchClass: $0.pitchClass + semitones, fifths: fifths) },
                            onset: onset, duration: duration)
     }
+
+    /// The part of the chord that sounds inside `range`, or nil when none does.
+    public func clipped(to range: Range<QuarterLength>) -> ChordSymbol? {
+        let start = max(onset, range.lowerBound), stop = min(end, range.upperBound)
+        guard start < stop else { return nil }
+        var part = self
+        part.onset = start
+        part.duration = stop - start
+        return part
+    }
 }
 
 /// A chord symbol a reader met but could not read, kept so that an import can report it.

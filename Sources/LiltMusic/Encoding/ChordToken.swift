@@ -26,6 +26,11 @@ public struct ChordToken: Hashable, Sendable, Comparable, CustomStringConvertibl
         guard description == "@" + symbolText else { return nil }
     }
 
+    /// The same chord `semitones` higher (root and bass).
+    public func transposed(by semitones: Int) -> ChordToken {
+        ChordToken(root: root + semitones, quality: quality, bass: bass.map { $0 + semitones })
+    }
+
     /// The chord symbol at `onset` for `duration`, names spelled as a key of `fifths` sharps would.
     public func symbol(onset: QuarterLength, duration: QuarterLength, fifths: Int = 0) -> ChordSymbol {
         ChordSymbol(root: NoteName(pitchClass: root, fifths: fifths), quality: quality,

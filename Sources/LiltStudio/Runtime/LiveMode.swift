@@ -267,9 +267,8 @@ final class LiveWriter {
 
     /// The chord token as sounding: moved back from the model's key and spelled in the seed's.
     private func symbol(_ chord: ChordToken, from start: Int, to end: Int) -> ChordSymbol {
-        let sounding = ChordToken(root: chord.root - shift, quality: chord.quality, bass: chord.bass.map { $0 - shift })
-        return sounding.symbol(onset: position(ofStepQuarter: start), duration: QuarterLength(end - start) * step,
-                               fifths: fifths)
+        chord.transposed(by: -shift).symbol(onset: position(ofStepQuarter: start),
+                                            duration: QuarterLength(end - start) * step, fifths: fifths)
     }
 
     private func position(ofStepQuarter step: Int) -> QuarterLength { QuarterLength(startSteps + step) * self.step }

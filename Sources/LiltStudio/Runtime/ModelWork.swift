@@ -44,15 +44,8 @@ enum ModelWork {
                 }
             }
             result.chords = takes.map { take in
-                take.melody.chords.compactMap { chord in
-                    guard chord.end > request.start, chord.duration > .zero else { return nil }
-                    var cut = chord
-                    if cut.onset < request.start {
-                        cut.onset = request.start
-                        cut.duration = chord.end - request.start
-                    }
-                    return cut
-                }
+                let end = take.melody.chords.map(\.end).max() ?? request.start
+                return take.melody.chords.compactMap { $0.clipped(to: request.start..<max(request.start, end)) }
             }
             result.provenance = takes.map(\.provenanceJSON)
         } catch {

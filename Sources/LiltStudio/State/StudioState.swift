@@ -238,3 +238,14 @@ public struct CursorPrediction: Equatable, Sendable {
         self.prediction = prediction
     }
 }
+
+/// A corpus's histograms, as the statistics pane compares the take with them.
+public struct CorpusHistograms: Sendable, Equatable {
+    public var name: String
+    public var histograms: PooledHistograms
+
+    public init(name: String, histograms: PooledHistograms) {
+        self.name = name
+        self.histograms = histograms
+    }
+}

@@ -3,7 +3,8 @@ import LiltMusic
 
 extension StudioState {
     /// `:chord G7` enters a chord at the cursor (to the bar's end, or the next chord); `:chord | D | G A7 |`
-    /// writes a chart bar by bar from the cursor's bar on, in place of the chords there.
+    /// writes a chart bar by bar from the cursor's bar on, in place of the chords there. Chords keep the
+    /// spelling typed (B♭ stays B♭ whatever the key).
     mutating func enterChords(_ text: String) -> [StudioEffect] {
         let words = text.split(separator: " ")
         if !text.contains("|"), words.count == 1 {
@@ -11,9 +12,8 @@ extension StudioState {
                 message = StudioMessage(":chord: '\(text)' is not a chord symbol (write it like G7, Am, F#m7b5, D/F#)", isError: true)
                 return []
             }
-            let spelled = respelled(symbol)
-            let effects = edit("chord \(spelled.symbol)") { $0.enterChord(spelled, at: $0.cursor) }
-            message = StudioMessage("chord \(spelled.symbol) at bar \(session.bar(at: session.cursor) + 1)")
+            let effects = edit("chord \(symbol.symbol)") { $0.enterChord(symbol, at: $0.cursor) }
+            message = StudioMessage("chord \(symbol.symbol) at bar \(session.bar(at: session.cursor) + 1)")
             return effects
         }
         let barStart = session.barLength * QuarterLength(session.bar(at: session.cursor))
@@ -25,7 +25,7 @@ extension StudioState {
             return []
         }
         let placed = chart.map { chord in
-            var moved = respelled(chord)
+            var moved = chord
             moved.onset = barStart + chord.onset
             return moved
         }
@@ -37,12 +37,6 @@ extension StudioState {
         let bars = session.bar(at: end - StudioState.step) - session.bar(at: barStart) + 1
         message = StudioMessage("\(placed.count) chords over \(bars) bars from bar \(session.bar(at: barStart) + 1)")
         return effects
-    }
-
-    /// A chord as the session's key spells it (G♭ in E♭ minor, F♯ in D major).
-    private func respelled(_ chord: ChordSymbol) -> ChordSymbol {
-        guard let fifths = session.key?.fifths else { return chord }
-        return chord.transposed(by: 0, fifths: fifths)
     }
 
     /// `X`: deletes the chords in the selection, or the chord sounding at the cursor.

@@ -49,13 +49,7 @@ extension StudioState {
 
     /// The chord lane's chords sounding between `start` and `end`, cut to them.
     func chordLane(from start: QuarterLength, to end: QuarterLength) -> [ChordSymbol] {
-        session.chords.compactMap { chord in
-            guard chord.end > start, chord.onset < end else { return nil }
-            var cut = chord
-            cut.onset = max(start, chord.onset)
-            cut.duration = min(end, chord.end) - cut.onset
-            return cut
-        }
+        session.chords.compactMap { $0.clipped(to: start..<end) }
     }
 
     /// The last generation again with the sliders as they are now (same random seed), replacing its result.

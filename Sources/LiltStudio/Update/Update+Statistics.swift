@@ -1,17 +1,6 @@
 import LiltCompose
 import LiltMusic
 
-/// A corpus's histograms, as the statistics pane compares the take with them.
-public struct CorpusHistograms: Sendable, Equatable {
-    public var name: String
-    public var histograms: PooledHistograms
-
-    public init(name: String, histograms: PooledHistograms) {
-        self.name = name
-        self.histograms = histograms
-    }
-}
-
 extension StudioState {
     /// Whether a pane stands right of (or under) the roll: training or statistics.
     public var showsSidePane: Bool { showTraining || showStatistics }
